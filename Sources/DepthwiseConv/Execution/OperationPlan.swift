@@ -1,0 +1,66 @@
+import DepthwiseConvKernels
+
+/// What one tensor of a call holds, which decides whether the data format
+/// applies to it.
+enum TensorRole {
+    /// An activation or its gradient: `[batch, pixels, channels]` in NHWC,
+    /// `[batch, channels, pixels]` in NCHW.
+    case activation(batch: Int, pixels: Int, channels: Int)
+    /// The filter or its gradient: always `[KH, KW, C, M]`.
+    case filter
+
+    var count: Int {
+        switch self {
+        case .activation(let batch, let pixels, let channels): batch * pixels * channels
+        case .filter: -1
+        }
+    }
+}
+
+/// The tensors of one validated call: its two operands and its result, in the
+/// order the kernel takes them, and what staging each one needs.
+struct OperationPlan {
+    let operation: DepthwiseOperation
+    let geometry: ConvGeometry
+    let dataFormat: DataFormat
+    let roles: [TensorRole]
+    let counts: [Int]
+
+    init(_ operation: DepthwiseOperation, geometry g: ConvGeometry, dataFormat: DataFormat) {
+        self.operation = operation
+        self.geometry = g
+        self.dataFormat = dataFormat
+        let input = TensorRole.activation(batch: g.batch, pixels: g.inputHeight * g.inputWidth, channels: g.channels)
+        let output = TensorRole.activation(
+            batch: g.batch, pixels: g.outputHeight * g.outputWidth, channels: g.outputChannels)
+        switch operation {
+        case .forward:
+            roles = [input, .filter, output]
+            counts = [g.inputCount, g.filterCount, g.outputCount]
+        case .backpropInput:
+            roles = [.filter, output, input]
+            counts = [g.filterCount, g.outputCount, g.inputCount]
+        case .backpropFilter:
+            roles = [input, output, .filter]
+            counts = [g.inputCount, g.outputCount, g.filterCount]
+        }
+    }
+
+    /// Elements of the operation's result.
+    var resultCount: Int { counts[2] }
+
+    /// Whether tensor `index` must be copied (converted to the kernel type,
+    /// or transposed to NHWC) rather than used in place.
+    func needsStaging(_ index: Int, convertsType: Bool) -> Bool {
+        if convertsType { return true }
+        if case .activation = roles[index], dataFormat == .nchw { return true }
+        return false
+    }
+
+    /// Kernel-type scratch elements the call allocates.
+    func scratchCount(convertsType: Bool) -> Int {
+        (0..<3).reduce(0) { total, index in
+            needsStaging(index, convertsType: convertsType) ? total + max(counts[index], 1) : total
+        }
+    }
+}

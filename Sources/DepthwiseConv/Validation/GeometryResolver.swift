@@ -1,0 +1,109 @@
+import DepthwiseConvKernels
+
+/// The three depthwise operations, for validation and messages.
+enum DepthwiseOperation: Sendable {
+    case forward, backpropInput, backpropFilter
+
+    /// The prefix TensorFlow puts before the operation's shape errors.
+    var label: String {
+        switch self {
+        case .forward: "DepthwiseConv2dNative"
+        case .backpropInput: "DepthwiseConv2DBackpropInput"
+        case .backpropFilter: "DepthwiseConv2DBackpropFilter"
+        }
+    }
+}
+
+/// Validates the shapes and attributes of one call and resolves its geometry.
+///
+/// One place for all three operations: the forward call passes no
+/// `outBackpropShape`; the backprop calls pass it and have it checked against
+/// the computed output size. Checks run in TensorFlow's order and throw the
+/// first problem found; nothing is allocated here.
+func resolveGeometry(
+    _ operation: DepthwiseOperation,
+    inputShape: [Int], filterShape: [Int], outBackpropShape: [Int]?,
+    attributes: ConvAttributes
+) throws -> ConvGeometry {
+    try attributes.validate()
+    let label = operation.label
+    let format = attributes.dataFormat
+    switch operation {
+    case .backpropInput: try requireNonNegativeSizes(inputShape, name: "input_sizes")
+    case .backpropFilter: try requireNonNegativeSizes(filterShape, name: "filter_sizes")
+    case .forward: break
+    }
+    try requireRank4(inputShape, "\(label): input must be 4-dimensional, but its shape is \(inputShape)")
+    try requireRank4(filterShape, "\(label): filter must be 4-dimensional, but its shape is \(filterShape)")
+    if let outBackpropShape {
+        try requireRank4(
+            outBackpropShape, "\(label): out_backprop must be 4-dimensional, but its shape is \(outBackpropShape)")
+    }
+    _ = try elementCount(of: inputShape, name: "input shape")
+    _ = try elementCount(of: filterShape, name: "filter shape")
+    if let outBackpropShape { _ = try elementCount(of: outBackpropShape, name: "out_backprop shape") }
+
+    let batch = inputShape[format.batchIndex]
+    let inputHeight = inputShape[format.heightIndex]
+    let inputWidth = inputShape[format.widthIndex]
+    let channels = inputShape[format.channelIndex]
+    if let outBackpropShape, outBackpropShape[format.batchIndex] != batch {
+        throw DepthwiseConvError.invalidArgument(
+            "\(label): input and out_backprop must have the same batch size "
+                + "(input: \(batch), out_backprop: \(outBackpropShape[format.batchIndex]))")
+    }
+    guard channels == filterShape[2] else {
+        throw DepthwiseConvError.invalidArgument(
+            "\(label): input and filter must have the same in_depth (input: \(channels), filter: \(filterShape[2]))")
+    }
+    let multiplier = filterShape[3]
+    let outputChannels = try checkedProduct(multiplier, channels, "depth_multiplier * in_depth")
+    if let outBackpropShape, outBackpropShape[format.channelIndex] != outputChannels {
+        throw DepthwiseConvError.invalidArgument(
+            "\(label): depth_multiplier * in_depth not equal to out_depth "
+                + "(\(multiplier) * \(channels) != \(outBackpropShape[format.channelIndex]))")
+    }
+    let strides = attributes.spatialStrides
+    let dilations = attributes.spatialDilations
+    let pads = attributes.explicitSpatialPadding
+    let rows = try windowedOutputSize(
+        inputSize: inputHeight, filterSize: filterShape[0], dilation: dilations.height, stride: strides.height,
+        padding: attributes.padding, explicitBefore: pads.top, explicitAfter: pads.bottom)
+    let cols = try windowedOutputSize(
+        inputSize: inputWidth, filterSize: filterShape[1], dilation: dilations.width, stride: strides.width,
+        padding: attributes.padding, explicitBefore: pads.left, explicitAfter: pads.right)
+    if let outBackpropShape {
+        let actualRows = outBackpropShape[format.heightIndex]
+        let actualCols = outBackpropShape[format.widthIndex]
+        guard actualRows == rows.size else {
+            throw DepthwiseConvError.invalidArgument(
+                "\(label): Number of rows of out_backprop doesn't match computed: "
+                    + "actual = \(actualRows), computed = \(rows.size)")
+        }
+        guard actualCols == cols.size else {
+            throw DepthwiseConvError.invalidArgument(
+                "\(label): Number of cols of out_backprop doesn't match computed: "
+                    + "actual = \(actualCols), computed = \(cols.size)")
+        }
+    } else {
+        let outputShape = format.shape(batch: batch, height: rows.size, width: cols.size, channels: outputChannels)
+        _ = try elementCount(of: outputShape, name: "output shape")
+    }
+    return ConvGeometry(
+        batch: batch, inputHeight: inputHeight, inputWidth: inputWidth, channels: channels,
+        depthMultiplier: multiplier, filterHeight: filterShape[0], filterWidth: filterShape[1],
+        outputHeight: rows.size, outputWidth: cols.size,
+        strideHeight: strides.height, strideWidth: strides.width,
+        dilationHeight: dilations.height, dilationWidth: dilations.width,
+        padTop: rows.padBefore, padBottom: rows.padAfter, padLeft: cols.padBefore, padRight: cols.padAfter)
+}
+
+private func requireNonNegativeSizes(_ sizes: [Int], name: String) throws {
+    for (index, size) in sizes.enumerated() where size < 0 {
+        throw DepthwiseConvError.invalidArgument("Dimension \(index) of \(name) must be >= 0, but got \(size)")
+    }
+}
+
+private func requireRank4(_ shape: [Int], _ message: @autoclosure () -> String) throws {
+    guard shape.count == 4 else { throw DepthwiseConvError.invalidArgument(message()) }
+}

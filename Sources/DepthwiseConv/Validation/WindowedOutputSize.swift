@@ -1,0 +1,51 @@
+/// The output size and padding of one spatial dimension.
+struct WindowedOutputSize: Equatable {
+    var size: Int
+    var padBefore: Int
+    var padAfter: Int
+}
+
+/// Computes one spatial dimension's output size and padding exactly as
+/// TensorFlow does, including C++'s truncating division (a filter a little
+/// larger than a VALID input gives size 0, not an error), in 64-bit
+/// arithmetic with overflow checks.
+///
+/// - Throws: for a stride below 1, an overflow, or a negative output size.
+func windowedOutputSize(
+    inputSize: Int, filterSize: Int, dilation: Int, stride: Int,
+    padding: Padding, explicitBefore: Int, explicitAfter: Int
+) throws -> WindowedOutputSize {
+    guard stride > 0 else {
+        throw DepthwiseConvError.invalidArgument("Stride must be > 0, but got \(stride)")
+    }
+    guard dilation > 0 else {
+        throw DepthwiseConvError.invalidArgument("Dilation rate must be >= 1, but got \(dilation)")
+    }
+    let effectiveFilterSize = try checkedSum(
+        try checkedProduct(filterSize - 1, dilation, "The effective filter size"), 1, "The effective filter size")
+    var result: WindowedOutputSize
+    switch padding {
+    case .valid:
+        let span = try checkedSum(inputSize - effectiveFilterSize, stride, "The output size")
+        result = WindowedOutputSize(size: span / stride, padBefore: 0, padAfter: 0)
+    case .explicit:
+        let padded = try checkedSum(
+            try checkedSum(inputSize, explicitBefore, "The padded input size"), explicitAfter,
+            "The padded input size")
+        let span = try checkedSum(padded - effectiveFilterSize, stride, "The output size")
+        result = WindowedOutputSize(size: span / stride, padBefore: explicitBefore, padAfter: explicitAfter)
+    case .same:
+        let size = try checkedSum(inputSize, stride - 1, "The output size") / stride
+        let covered = try checkedSum(
+            try checkedProduct(size - 1, stride, "The padded input size"), effectiveFilterSize,
+            "The padded input size")
+        let needed = max(0, covered - inputSize)
+        result = WindowedOutputSize(size: size, padBefore: needed / 2, padAfter: needed - needed / 2)
+    }
+    guard result.size >= 0 else {
+        throw DepthwiseConvError.invalidArgument(
+            "Computed output size would be negative: \(result.size) [input_size: \(inputSize), "
+                + "effective_filter_size: \(effectiveFilterSize), stride: \(stride)]")
+    }
+    return result
+}

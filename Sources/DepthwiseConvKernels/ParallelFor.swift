@@ -1,0 +1,38 @@
+import Dispatch
+
+/// Runs `body` over `0..<count`, split into contiguous chunks on up to
+/// `threads` threads. Each index is visited exactly once, by one thread, so
+/// bodies that write disjoint memory per index need no synchronization and
+/// give the same result for any thread count.
+@inlinable
+public func parallelFor(_ count: Int, threads: Int, _ body: (Range<Int>) -> Void) {
+    guard count > 0 else { return }
+    let workers = min(max(threads, 1), count)
+    if workers == 1 {
+        body(0..<count)
+        return
+    }
+    // A few chunks per worker balance uneven rows without much overhead.
+    let chunks = min(count, workers * 4)
+    withoutActuallyEscaping(body) { body in
+        // The chunks are disjoint and `body` writes only what its indices
+        // own, which is what makes sharing it across threads sound.
+        let shared = UncheckedSendableBox(body)
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            let start = count * chunk / chunks
+            let end = count * (chunk + 1) / chunks
+            if start < end { shared.value(start..<end) }
+        }
+    }
+}
+
+/// Carries a value across threads when the caller guarantees the accesses
+/// don't race (here: closures that write disjoint memory).
+@usableFromInline
+struct UncheckedSendableBox<Value>: @unchecked Sendable {
+    @usableFromInline let value: Value
+
+    @inlinable init(_ value: Value) {
+        self.value = value
+    }
+}
