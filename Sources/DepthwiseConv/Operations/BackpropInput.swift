@@ -28,9 +28,10 @@ public func depthwiseConv2dNativeBackpropInput<T: DepthwiseScalar>(
 ) throws -> Tensor<T> {
     try requireConsistent(filter, "filter")
     try requireConsistent(outBackprop, "out_backprop")
-    let call = try prepareBackpropInput(
-        T.self, inputSizes, filter.shape, outBackprop.shape, strides, padding, dataFormat, dilations, options,
-        allocatesResult: true)
+    let call = try PreparedCall(
+        .backpropInput, scalar: T.self, inputShape: inputSizes, filterShape: filter.shape,
+        outBackpropShape: outBackprop.shape, strides: strides, padding: padding, dataFormat: dataFormat,
+        dilations: dilations, options: options, allocatesResult: true)
     return call.run(filter, outBackprop, resultShape: inputSizes)
 }
 
@@ -49,22 +50,10 @@ public func depthwiseConv2dNativeBackpropInput<T: DepthwiseScalar>(
     strides: [Int], padding: Padding, dataFormat: DataFormat = .nhwc,
     dilations: [Int] = [1, 1, 1, 1], options: DepthwiseConvOptions = .default
 ) throws {
-    let call = try prepareBackpropInput(
-        T.self, inputSizes, filterShape, outBackpropShape, strides, padding, dataFormat, dilations, options,
-        allocatesResult: false)
+    let call = try PreparedCall(
+        .backpropInput, scalar: T.self, inputShape: inputSizes, filterShape: filterShape,
+        outBackpropShape: outBackpropShape, strides: strides, padding: padding, dataFormat: dataFormat,
+        dilations: dilations, options: options, allocatesResult: false)
     try call.run(filter, "filter", outBackprop, "out_backprop", result: result)
 }
 
-private func prepareBackpropInput<T: DepthwiseScalar>(
-    _ type: T.Type, _ inputSizes: [Int], _ filterShape: [Int], _ outBackpropShape: [Int],
-    _ strides: [Int], _ padding: Padding, _ dataFormat: DataFormat, _ dilations: [Int],
-    _ options: DepthwiseConvOptions, allocatesResult: Bool
-) throws -> PreparedCall {
-    let attributes = ConvAttributes(strides: strides, padding: padding, dataFormat: dataFormat, dilations: dilations)
-    let geometry = try resolveGeometry(
-        .backpropInput, inputShape: inputSizes, filterShape: filterShape, outBackpropShape: outBackpropShape,
-        attributes: attributes)
-    return try PreparedCall(
-        .backpropInput, geometry: geometry, dataFormat: dataFormat, scalar: T.self, options: options,
-        allocatesResult: allocatesResult)
-}

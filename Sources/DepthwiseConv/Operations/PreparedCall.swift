@@ -6,15 +6,22 @@ struct PreparedCall {
     let threads: Int
     let isa: InstructionSet
 
-    /// Runs the last checks that need no data (scalar type, options, memory
-    /// limit) for a validated geometry.
+    /// Validates a call's shapes and attributes, then runs the checks that
+    /// need no data (scalar type, options, memory limit). Nothing is allocated.
     ///
     /// - Parameter allocatesResult: whether the library allocates the result
     ///   (the `Tensor` API) or the caller owns it (the buffer API).
     init<T: DepthwiseScalar>(
-        _ operation: DepthwiseOperation, geometry: ConvGeometry, dataFormat: DataFormat,
-        scalar: T.Type, options: DepthwiseConvOptions, allocatesResult: Bool
+        _ operation: DepthwiseOperation, scalar: T.Type,
+        inputShape: [Int], filterShape: [Int], outBackpropShape: [Int]?,
+        strides: [Int], padding: Padding, dataFormat: DataFormat, dilations: [Int],
+        options: DepthwiseConvOptions, allocatesResult: Bool
     ) throws {
+        let attributes = ConvAttributes(
+            strides: strides, padding: padding, dataFormat: dataFormat, dilations: dilations)
+        let geometry = try resolveGeometry(
+            operation, inputShape: inputShape, filterShape: filterShape, outBackpropShape: outBackpropShape,
+            attributes: attributes)
         try checkSupportedScalar(T.self)
         let plan = OperationPlan(operation, geometry: geometry, dataFormat: dataFormat)
         let convertsType = T.scalarKind.convertsType
