@@ -26,16 +26,16 @@ func windowedOutputSize(
     var result: WindowedOutputSize
     switch padding {
     case .valid:
-        let span = try checkedSum(inputSize - effectiveFilterSize, stride, "The output size")
-        result = WindowedOutputSize(size: span / stride, padBefore: 0, padAfter: 0)
+        let size = try truncatedWindowCount(paddedInput: inputSize, effectiveFilterSize, stride)
+        result = WindowedOutputSize(size: size, padBefore: 0, padAfter: 0)
     case .explicit:
         let padded = try checkedSum(
             try checkedSum(inputSize, explicitBefore, "The padded input size"), explicitAfter,
             "The padded input size")
-        let span = try checkedSum(padded - effectiveFilterSize, stride, "The output size")
-        result = WindowedOutputSize(size: span / stride, padBefore: explicitBefore, padAfter: explicitAfter)
+        let size = try truncatedWindowCount(paddedInput: padded, effectiveFilterSize, stride)
+        result = WindowedOutputSize(size: size, padBefore: explicitBefore, padAfter: explicitAfter)
     case .same:
-        let size = try checkedSum(inputSize, stride - 1, "The output size") / stride
+        let size = inputSize / stride + (inputSize % stride == 0 ? 0 : 1)
         let covered = try checkedSum(
             try checkedProduct(size - 1, stride, "The padded input size"), effectiveFilterSize,
             "The padded input size")
@@ -48,4 +48,16 @@ func windowedOutputSize(
                 + "effective_filter_size: \(effectiveFilterSize), stride: \(stride)]")
     }
     return result
+}
+
+/// `(paddedInput - effectiveFilterSize + stride) / stride` with C++'s
+/// truncation toward zero, without overflowing for strides near `Int.max`.
+private func truncatedWindowCount(paddedInput: Int, _ effectiveFilterSize: Int, _ stride: Int) throws -> Int {
+    let (span, overflow) = paddedInput.subtractingReportingOverflow(effectiveFilterSize)
+    guard !overflow else {
+        throw DepthwiseConvError.invalidArgument("The output size overflows a 64-bit integer")
+    }
+    // For span >= 0 truncation is floor division, so adding `stride` first
+    // and adding 1 after dividing agree; for span < 0 nothing overflows.
+    return span >= 0 ? span / stride + 1 : (span + stride) / stride
 }
