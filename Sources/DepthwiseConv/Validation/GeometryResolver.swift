@@ -54,7 +54,9 @@ func resolveGeometry(
     }
     guard channels == filterShape[2] else {
         throw DepthwiseConvError.invalidArgument(
-            "\(label): input and filter must have the same in_depth (input: \(channels), filter: \(filterShape[2]))")
+            operation == .forward
+                ? "input and filter must have the same depth: \(channels) vs \(filterShape[2])"
+                : "\(label): input and filter must have the same in_depth (input: \(channels), filter: \(filterShape[2]))")
     }
     let multiplier = filterShape[3]
     let outputChannels = try checkedProduct(multiplier, channels, "depth_multiplier * in_depth")
