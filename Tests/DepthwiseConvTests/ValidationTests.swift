@@ -56,7 +56,7 @@ import Testing
 
     @Test func stridesOnDepthRefusedInDataFormatOrder() {
         // NCHW: index 1 is the channel dimension.
-        expectInvalid("does not yet support strides in the batch and depth dimensions", "NCHW") {
+        expectInvalid("does not yet support strides in the batch and depth dimensions.", "NCHW") {
             try backpropInput(
                 inputSizes: [1, 3, 5, 5], outBackprop: try Tensor<Float>(zeros: [1, 6, 5, 5]),
                 strides: [1, 2, 1, 1], dataFormat: .nchw)
@@ -237,7 +237,7 @@ import Testing
             _ = try depthwiseConv2dNative(
                 input: try Tensor<Float>(zeros: [5, 5, 3]), filter: filter, strides: [1, 1, 1, 1], padding: .same)
         }
-        expectInvalid("in_depth") {
+        expectInvalid("input and filter must have the same depth: 4 vs 3") {
             _ = try depthwiseConv2dNative(
                 input: try Tensor<Float>(zeros: [1, 5, 5, 4]), filter: filter, strides: [1, 1, 1, 1], padding: .same)
         }

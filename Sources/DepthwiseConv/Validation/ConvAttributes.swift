@@ -17,8 +17,8 @@ struct ConvAttributes {
         let strideC = strides[dataFormat.channelIndex]
         guard strideN == 1, strideC == 1 else {
             throw DepthwiseConvError.invalidArgument(
-                "Current implementation does not yet support strides in the batch and depth dimensions "
-                    + "(strides = \(strides), data_format = \(dataFormat.rawValue))")
+                "Current implementation does not yet support strides in the batch and depth dimensions. "
+                    + "Got strides = \(strides) with data_format \(dataFormat.rawValue)")
         }
         if case .explicit(let pads) = padding {
             guard pads.count == 8 else {
@@ -32,8 +32,8 @@ struct ConvAttributes {
             let b = dataFormat.batchIndex, c = dataFormat.channelIndex
             guard pads[2 * b] == 0, pads[2 * b + 1] == 0, pads[2 * c] == 0, pads[2 * c + 1] == 0 else {
                 throw DepthwiseConvError.invalidArgument(
-                    "Nonzero explicit padding in the batch or depth dimensions is not supported "
-                        + "(explicit_paddings = \(pads), data_format = \(dataFormat.rawValue))")
+                    "Nonzero explicit padding in the batch or depth dimensions is not supported. "
+                        + "Got explicit_paddings = \(pads) with data_format \(dataFormat.rawValue)")
             }
         }
         guard dilations.count == 4 else {
@@ -42,8 +42,8 @@ struct ConvAttributes {
         }
         guard dilations[dataFormat.batchIndex] == 1, dilations[dataFormat.channelIndex] == 1 else {
             throw DepthwiseConvError.invalidArgument(
-                "Current implementation does not yet support dilations in the batch and depth dimensions "
-                    + "(dilations = \(dilations), data_format = \(dataFormat.rawValue))")
+                "Current implementation does not yet support dilations in the batch and depth dimensions. "
+                    + "Got dilations = \(dilations) with data_format \(dataFormat.rawValue)")
         }
         guard dilations.allSatisfy({ $0 > 0 }) else {
             throw DepthwiseConvError.invalidArgument("Dilated rates should be larger than 0, but got \(dilations)")
