@@ -30,6 +30,7 @@ let package = Package(
     name: "DepthwiseConv",
     products: [
         .library(name: "DepthwiseConv", targets: ["DepthwiseConv"]),
+        .library(name: "DepthwiseConvAutodiff", targets: ["DepthwiseConvAutodiff"]),
         .executable(name: "dwconv", targets: ["dwconv"]),
     ],
     dependencies: [
@@ -44,6 +45,9 @@ let package = Package(
             name: "DepthwiseConv",
             dependencies: ["DepthwiseConvKernels"] + isaDependencies
         ),
+        // Swift automatic differentiation for the operations. Compiles to an
+        // empty module where the toolchain has no `_Differentiation`.
+        .target(name: "DepthwiseConvAutodiff", dependencies: ["DepthwiseConv"]),
         // NumPy `.npy` reading and writing for the command-line tool.
         .target(name: "NPY"),
         .executableTarget(
@@ -59,6 +63,7 @@ let package = Package(
             dependencies: ["DepthwiseConv", "DepthwiseConvKernels", "NPY"],
             resources: [.copy("Fixtures")]
         ),
+        .testTarget(name: "DepthwiseConvAutodiffTests", dependencies: ["DepthwiseConvAutodiff"]),
         .testTarget(name: "NPYTests", dependencies: ["NPY"]),
         .testTarget(name: "DWConvCLITests", dependencies: ["dwconv", "NPY"]),
     ]
