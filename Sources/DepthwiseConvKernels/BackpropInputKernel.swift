@@ -2,8 +2,10 @@
 ///
 /// Gather formulation: every input-gradient pixel is computed once, by one
 /// thread, as the sum over the filter taps that saw it during the forward
-/// pass, in a fixed tap order (`kh`, then `kw`, ascending). Results are
-/// therefore identical for any thread count.
+/// pass, in a fixed tap order (`kh`, then `kw`, ascending), with the sums
+/// held in registers across taps. Which taps reach which pixel (strides,
+/// dilations, padding) comes from tables built once per call, so the hot
+/// loop does no division. Results are identical for any thread count.
 ///
 /// For a depth multiplier `M > 1` the products are accumulated over the
 /// flattened `C * M` lanes (filter and output gradient share that layout) and
@@ -22,27 +24,69 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
     isa: ISA.Type
 ) {
     let rows = g.batch * g.inputHeight
-    let pixelsPerRow = g.inputWidth
     let channels = g.channels
     let lanes = g.outputChannels
-    guard rows > 0, pixelsPerRow > 0, channels > 0 else { return }
+    let m = g.depthMultiplier
+    guard rows > 0, g.inputWidth > 0, channels > 0 else { return }
     if lanes == 0 {
         result.update(repeating: 0, count: g.inputCount)
         return
     }
-    parallelFor(rows, threads: threads) { rowRange in
-        withUnsafeTemporaryAllocation(of: S.self, capacity: g.depthMultiplier == 1 ? 0 : lanes) { scratch in
-            for row in rowRange {
-                let n = row / g.inputHeight
-                let ih = row - n * g.inputHeight
-                for iw in 0..<pixelsPerRow {
-                    let out = result + (row * pixelsPerRow + iw) * channels
-                    let acc = g.depthMultiplier == 1 ? out : scratch.baseAddress!
-                    acc.update(repeating: 0, count: lanes)
-                    backpropInputAccumulatePixel(
-                        g, n: n, ih: ih, iw: iw, filter: filter, outBackprop: outBackprop, acc: acc)
-                    if g.depthMultiplier != 1 {
-                        reduceDepthMultiplierGroups(acc, into: out, channels: channels, multiplier: g.depthMultiplier)
+    let rowTaps = WindowTaps.backward(
+        inputSize: g.inputHeight, outputSize: g.outputHeight, filterSize: g.filterHeight,
+        stride: g.strideHeight, dilation: g.dilationHeight, padBefore: g.padTop)
+    let colTaps = WindowTaps.backward(
+        inputSize: g.inputWidth, outputSize: g.outputWidth, filterSize: g.filterWidth,
+        stride: g.strideWidth, dilation: g.dilationWidth, padBefore: g.padLeft)
+    defer {
+        rowTaps.deallocate()
+        colTaps.deallocate()
+    }
+    let work = rows * lanes * max(1, g.filterHeight * g.filterWidth / (g.strideHeight * g.strideWidth))
+    parallelFor(rows, threads: work < 1 << 15 ? 1 : threads) { rowRange in
+        withUnsafeTemporaryAllocation(of: TapOffsets.self, capacity: max(1, g.filterHeight * g.filterWidth)) { taps in
+            withUnsafeTemporaryAllocation(of: S.self, capacity: m == 1 ? 1 : 4 * lanes) { scratch in
+                guard let taps = taps.baseAddress, let scratch = scratch.baseAddress else { return }
+                for row in rowRange {
+                    let n = row / g.inputHeight
+                    let ih = row - n * g.inputHeight
+                    // Pixels of one stride phase (iw, iw + SW, ...) go in
+                    // blocks of four when their taps line up (the interior).
+                    for phase in 0..<min(g.strideWidth, g.inputWidth) {
+                        var iw = phase
+                        while iw < g.inputWidth {
+                            let count = backpropInputTaps(
+                                g, n: n, ih: ih, iw: iw, rowTaps: rowTaps, colTaps: colTaps, into: taps)
+                            let out = result + (row * g.inputWidth + iw) * channels
+                            let last = iw + 3 * g.strideWidth
+                            if last < g.inputWidth,
+                                colTaps.isShiftedCopy(of: iw, step: g.strideWidth, blocks: 3)
+                            {
+                                if m == 1 {
+                                    sumTapProductsFourPixels(
+                                        taps, count: count, filter, outBackprop, secondPixelStride: lanes,
+                                        into: out, outPixelStride: g.strideWidth * channels, lanes: lanes)
+                                } else {
+                                    sumTapProductsFourPixels(
+                                        taps, count: count, filter, outBackprop, secondPixelStride: lanes,
+                                        into: scratch, outPixelStride: lanes, lanes: lanes)
+                                    for p in 0..<4 {
+                                        reduceDepthMultiplierGroups(
+                                            scratch + p * lanes, into: out + p * g.strideWidth * channels,
+                                            channels: channels, multiplier: m)
+                                    }
+                                }
+                                iw += 4 * g.strideWidth
+                            } else {
+                                if m == 1 {
+                                    sumTapProducts(taps, count: count, filter, outBackprop, into: out, lanes: lanes)
+                                } else {
+                                    sumTapProducts(taps, count: count, filter, outBackprop, into: scratch, lanes: lanes)
+                                    reduceDepthMultiplierGroups(scratch, into: out, channels: channels, multiplier: m)
+                                }
+                                iw += g.strideWidth
+                            }
+                        }
                     }
                 }
             }
@@ -50,28 +94,24 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
     }
 }
 
-/// Adds, for one input pixel, `filter[kh, kw, :] * outBackprop[n, oh, ow, :]`
-/// over every tap `(kh, kw)` whose output position `(oh, ow)` exists, into
-/// the `C * M` lanes at `acc`.
+/// Fills `taps` with the (filter, out_backprop) offsets of every tap that
+/// reaches input pixel `(ih, iw)` of batch item `n`, in `kh`-then-`kw` order,
+/// and returns how many there are.
 @inlinable @inline(__always)
-func backpropInputAccumulatePixel<S: KernelScalar>(
-    _ g: ConvGeometry, n: Int, ih: Int, iw: Int,
-    filter: UnsafePointer<S>, outBackprop: UnsafePointer<S>, acc: UnsafeMutablePointer<S>
-) {
+func backpropInputTaps(
+    _ g: ConvGeometry, n: Int, ih: Int, iw: Int, rowTaps: WindowTaps, colTaps: WindowTaps,
+    into taps: UnsafeMutablePointer<TapOffsets>
+) -> Int {
     let lanes = g.outputChannels
-    for kh in 0..<g.filterHeight {
-        let t = ih + g.padTop - kh * g.dilationHeight
-        guard t >= 0, t % g.strideHeight == 0 else { continue }
-        let oh = t / g.strideHeight
-        guard oh < g.outputHeight else { continue }
-        for kw in 0..<g.filterWidth {
-            let u = iw + g.padLeft - kw * g.dilationWidth
-            guard u >= 0, u % g.strideWidth == 0 else { continue }
-            let ow = u / g.strideWidth
-            guard ow < g.outputWidth else { continue }
-            let w = filter + (kh * g.filterWidth + kw) * lanes
-            let dy = outBackprop + ((n * g.outputHeight + oh) * g.outputWidth + ow) * lanes
-            multiplyAccumulate(acc, w, dy, count: lanes)
+    var count = 0
+    for r in 0..<rowTaps.counts[ih] {
+        let (kh, oh) = rowTaps.pairs[ih * g.filterHeight + r]
+        let rowBase = (n * g.outputHeight + oh) * g.outputWidth
+        for c in 0..<colTaps.counts[iw] {
+            let (kw, ow) = colTaps.pairs[iw * g.filterWidth + c]
+            taps[count] = TapOffsets(first: (kh * g.filterWidth + kw) * lanes, second: (rowBase + ow) * lanes)
+            count += 1
         }
     }
+    return count
 }

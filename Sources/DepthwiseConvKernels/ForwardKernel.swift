@@ -1,9 +1,13 @@
 /// Depthwise convolution, NHWC: `output[n, oh, ow, c * M + m]` is the sum over
 /// the taps `(kh, kw)` that fall inside the input of
-/// `input[n, ih, iw, c] * filter[kh, kw, c, m]`, in a fixed tap order.
+/// `input[n, ih, iw, c] * filter[kh, kw, c, m]`, in a fixed order (see
+/// ``sumTapProducts(_:count:_:_:into:lanes:)``), held in registers across taps.
 ///
 /// Work is split over output rows; every output element is written once, by
-/// one thread, so results are identical for any thread count.
+/// one thread, so results are identical for any thread count. Interior pixels
+/// go four at a time. For a depth multiplier `M > 1` the input rows a task
+/// needs are first widened to the `C * M` output lanes in task scratch, so the
+/// same lane-wise kernel applies.
 ///
 /// - Precondition: `geometry` was validated; buffers hold the geometry's
 ///   element counts; `output` overlaps neither input.
@@ -18,31 +22,89 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
 ) {
     let rows = g.batch * g.outputHeight
     let lanes = g.outputChannels
+    let m = g.depthMultiplier
     guard rows > 0, g.outputWidth > 0, lanes > 0 else { return }
-    parallelFor(rows, threads: threads) { rowRange in
-        for row in rowRange {
-            let n = row / g.outputHeight
-            let oh = row - n * g.outputHeight
-            for ow in 0..<g.outputWidth {
-                let acc = output + (row * g.outputWidth + ow) * lanes
-                acc.update(repeating: 0, count: lanes)
-                for kh in 0..<g.filterHeight {
-                    let ih = oh * g.strideHeight - g.padTop + kh * g.dilationHeight
-                    guard ih >= 0, ih < g.inputHeight else { continue }
-                    for kw in 0..<g.filterWidth {
-                        let iw = ow * g.strideWidth - g.padLeft + kw * g.dilationWidth
-                        guard iw >= 0, iw < g.inputWidth else { continue }
-                        let x = input + ((n * g.inputHeight + ih) * g.inputWidth + iw) * g.channels
-                        let w = filter + (kh * g.filterWidth + kw) * lanes
-                        if g.depthMultiplier == 1 {
-                            multiplyAccumulate(acc, x, w, count: lanes)
+    let rowTaps = WindowTaps.forward(
+        inputSize: g.inputHeight, outputSize: g.outputHeight, filterSize: g.filterHeight,
+        stride: g.strideHeight, dilation: g.dilationHeight, padBefore: g.padTop)
+    let colTaps = WindowTaps.forward(
+        inputSize: g.inputWidth, outputSize: g.outputWidth, filterSize: g.filterWidth,
+        stride: g.strideWidth, dilation: g.dilationWidth, padBefore: g.padLeft)
+    defer {
+        rowTaps.deallocate()
+        colTaps.deallocate()
+    }
+    // With M > 1, `pixelLanes` input values per pixel after widening.
+    let rowLanes = g.inputWidth * lanes
+    let work = rows * g.outputWidth * lanes * g.filterHeight * g.filterWidth
+    parallelFor(rows, threads: work < 1 << 16 ? 1 : threads) { rowRange in
+        withUnsafeTemporaryAllocation(of: TapOffsets.self, capacity: max(1, g.filterHeight * g.filterWidth)) { taps in
+            withUnsafeTemporaryAllocation(of: S.self, capacity: m == 1 ? 1 : g.filterHeight * rowLanes) { widened in
+                guard let taps = taps.baseAddress, let widened = widened.baseAddress else { return }
+                for row in rowRange {
+                    let n = row / g.outputHeight
+                    let oh = row - n * g.outputHeight
+                    let hCount = rowTaps.counts[oh]
+                    // The second operand and its per-pixel stride.
+                    let source: UnsafePointer<S>
+                    let pixelLanes: Int
+                    if m == 1 {
+                        source = input
+                        pixelLanes = lanes
+                    } else {
+                        for r in 0..<hCount {
+                            let ih = rowTaps.pairs[oh * g.filterHeight + r].position
+                            widenChannels(
+                                input + (n * g.inputHeight + ih) * g.inputWidth * g.channels,
+                                into: widened + r * rowLanes, pixels: g.inputWidth, channels: g.channels,
+                                multiplier: m)
+                        }
+                        source = UnsafePointer(widened)
+                        pixelLanes = lanes
+                    }
+                    var ow = 0
+                    while ow < g.outputWidth {
+                        var count = 0
+                        for r in 0..<hCount {
+                            let (kh, ih) = rowTaps.pairs[oh * g.filterHeight + r]
+                            let rowBase = m == 1 ? (n * g.inputHeight + ih) * g.inputWidth : r * g.inputWidth
+                            for c in 0..<colTaps.counts[ow] {
+                                let (kw, iw) = colTaps.pairs[ow * g.filterWidth + c]
+                                taps[count] = TapOffsets(
+                                    first: (kh * g.filterWidth + kw) * lanes, second: (rowBase + iw) * pixelLanes)
+                                count += 1
+                            }
+                        }
+                        let out = output + (row * g.outputWidth + ow) * lanes
+                        if ow + 3 < g.outputWidth,
+                            colTaps.isShiftedCopy(of: ow, step: 1, pairedStep: g.strideWidth, blocks: 3)
+                        {
+                            sumTapProductsFourPixels(
+                                taps, count: count, filter, source, secondPixelStride: g.strideWidth * pixelLanes,
+                                into: out, outPixelStride: lanes, lanes: lanes)
+                            ow += 4
                         } else {
-                            broadcastMultiplyAccumulate(
-                                acc, x: x, w: w, channels: g.channels, multiplier: g.depthMultiplier)
+                            sumTapProducts(taps, count: count, filter, source, into: out, lanes: lanes)
+                            ow += 1
                         }
                     }
                 }
             }
         }
+    }
+}
+
+/// Copies `pixels` pixels of `channels` values to `channels * multiplier`
+/// lanes each, repeating every value `multiplier` times (lane `c * M + m`
+/// holds channel `c`).
+@inlinable @inline(__always)
+func widenChannels<S>(
+    _ source: UnsafePointer<S>, into destination: UnsafeMutablePointer<S>, pixels: Int, channels: Int, multiplier: Int
+) {
+    var d = destination
+    for i in 0..<pixels * channels {
+        let value = source[i]
+        for k in 0..<multiplier { d[k] = value }
+        d += multiplier
     }
 }

@@ -1,0 +1,87 @@
+/// For each position along one spatial axis, the filter taps that connect it
+/// to the other side of the convolution, as `(tap, position)` pairs in
+/// ascending tap order. Built once per call so hot loops do no division.
+///
+/// Storage is `positions × filterSize` pairs; `counts[p]` of them are used.
+@usableFromInline
+struct WindowTaps {
+    @usableFromInline let counts: UnsafeMutablePointer<Int>
+    @usableFromInline let pairs: UnsafeMutablePointer<(tap: Int, position: Int)>
+    @usableFromInline let filterSize: Int
+
+    /// Taps of a gradient-to-input (transposed) convolution: for input
+    /// position `i`, every tap `k` and output position `o` with
+    /// `o * stride - padBefore + k * dilation == i`, `0 <= o < outputSize`.
+    @inlinable
+    static func backward(
+        inputSize: Int, outputSize: Int, filterSize: Int, stride: Int, dilation: Int, padBefore: Int
+    ) -> WindowTaps {
+        let taps = WindowTaps(positions: inputSize, filterSize: filterSize)
+        for i in 0..<inputSize {
+            var n = 0
+            for k in 0..<filterSize {
+                let t = i + padBefore - k * dilation
+                guard t >= 0, t % stride == 0 else { continue }
+                let o = t / stride
+                guard o < outputSize else { continue }
+                taps.pairs[i * filterSize + n] = (k, o)
+                n += 1
+            }
+            taps.counts[i] = n
+        }
+        return taps
+    }
+
+    /// Taps of a forward convolution: for output position `o`, every tap `k`
+    /// whose input position `i = o * stride - padBefore + k * dilation` lies
+    /// in `0..<inputSize`.
+    @inlinable
+    static func forward(
+        inputSize: Int, outputSize: Int, filterSize: Int, stride: Int, dilation: Int, padBefore: Int
+    ) -> WindowTaps {
+        let taps = WindowTaps(positions: outputSize, filterSize: filterSize)
+        for o in 0..<outputSize {
+            var n = 0
+            for k in 0..<filterSize {
+                let i = o * stride - padBefore + k * dilation
+                guard i >= 0, i < inputSize else { continue }
+                taps.pairs[o * filterSize + n] = (k, i)
+                n += 1
+            }
+            taps.counts[o] = n
+        }
+        return taps
+    }
+
+    @inlinable
+    init(positions: Int, filterSize: Int) {
+        self.filterSize = filterSize
+        counts = .allocate(capacity: max(positions, 1))
+        pairs = .allocate(capacity: max(positions * filterSize, 1))
+    }
+
+    /// Whether positions `p + step`, `p + 2 * step`, ... (`blocks` of them)
+    /// have the same taps as `p`, each paired with a position `pairedStep`
+    /// further on the other side per step: then their operands are `p`'s,
+    /// shifted by a constant per step.
+    @inlinable
+    func isShiftedCopy(of p: Int, step: Int, pairedStep: Int = 1, blocks: Int) -> Bool {
+        let count = counts[p]
+        for b in 1...blocks {
+            let q = p + b * step
+            guard counts[q] == count else { return false }
+            for i in 0..<count {
+                let first = pairs[p * filterSize + i], other = pairs[q * filterSize + i]
+                guard other.tap == first.tap, other.position == first.position + b * pairedStep else { return false }
+            }
+        }
+        return true
+    }
+
+    /// Frees the storage.
+    @inlinable
+    func deallocate() {
+        counts.deallocate()
+        pairs.deallocate()
+    }
+}
