@@ -34,44 +34,39 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
         rowTaps.deallocate()
         colTaps.deallocate()
     }
-    // With M > 1, `pixelLanes` input values per pixel after widening.
     let rowLanes = g.inputWidth * lanes
     let work = rows * g.outputWidth * lanes * g.filterHeight * g.filterWidth
     parallelFor(rows, threads: work < 1 << 16 ? 1 : threads) { rowRange in
         withUnsafeTemporaryAllocation(of: TapOffsets.self, capacity: max(1, g.filterHeight * g.filterWidth)) { taps in
             withUnsafeTemporaryAllocation(of: S.self, capacity: m == 1 ? 1 : g.filterHeight * rowLanes) { widened in
-                guard let taps = taps.baseAddress, let widened = widened.baseAddress else { return }
+            // With M > 1: which global input row (n * H + ih) each widened
+            // slot holds, and which slot each of this row's taps reads.
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * max(1, g.filterHeight)) { slots in
+                guard let taps = taps.baseAddress, let widened = widened.baseAddress,
+                    let slotRow = slots.baseAddress
+                else { return }
+                let tapSlot = slotRow + max(1, g.filterHeight)
+                slotRow.update(repeating: -1, count: g.filterHeight)
                 for row in rowRange {
                     let n = row / g.outputHeight
                     let oh = row - n * g.outputHeight
                     let hCount = rowTaps.counts[oh]
-                    // The second operand and its per-pixel stride.
-                    let source: UnsafePointer<S>
-                    let pixelLanes: Int
-                    if m == 1 {
-                        source = input
-                        pixelLanes = lanes
-                    } else {
-                        for r in 0..<hCount {
-                            let ih = rowTaps.pairs[oh * g.filterHeight + r].position
-                            widenChannels(
-                                input + (n * g.inputHeight + ih) * g.inputWidth * g.channels,
-                                into: widened + r * rowLanes, pixels: g.inputWidth, channels: g.channels,
-                                multiplier: m)
-                        }
-                        source = UnsafePointer(widened)
-                        pixelLanes = lanes
+                    if m > 1 {
+                        assignWidenedRows(
+                            g, n: n, oh: oh, rowTaps: rowTaps, slotRow: slotRow, tapSlot: tapSlot,
+                            input: input, widened: widened)
                     }
+                    let source = m == 1 ? input : UnsafePointer(widened)
                     var ow = 0
                     while ow < g.outputWidth {
                         var count = 0
                         for r in 0..<hCount {
                             let (kh, ih) = rowTaps.pairs[oh * g.filterHeight + r]
-                            let rowBase = m == 1 ? (n * g.inputHeight + ih) * g.inputWidth : r * g.inputWidth
+                            let rowBase = m == 1 ? (n * g.inputHeight + ih) * g.inputWidth : tapSlot[r] * g.inputWidth
                             for c in 0..<colTaps.counts[ow] {
                                 let (kw, iw) = colTaps.pairs[ow * g.filterWidth + c]
                                 taps[count] = TapOffsets(
-                                    first: (kh * g.filterWidth + kw) * lanes, second: (rowBase + iw) * pixelLanes)
+                                    first: (kh * g.filterWidth + kw) * lanes, second: (rowBase + iw) * lanes)
                                 count += 1
                             }
                         }
@@ -80,7 +75,7 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                             colTaps.isShiftedCopy(of: ow, step: 1, pairedStep: g.strideWidth, blocks: 3)
                         {
                             sumTapProductsFourPixels(
-                                taps, count: count, filter, source, secondPixelStride: g.strideWidth * pixelLanes,
+                                taps, count: count, filter, source, secondPixelStride: g.strideWidth * lanes,
                                 into: out, outPixelStride: lanes, lanes: lanes)
                             ow += 4
                         } else {
@@ -90,7 +85,38 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                     }
                 }
             }
+            }
         }
+    }
+}
+
+/// Makes the input rows output row `oh` reads available widened to `C * M`
+/// lanes, reusing rows earlier output rows widened (consecutive output rows
+/// share most of their input rows), and records in `tapSlot[r]` the slot of
+/// the row of its `r`-th valid tap.
+@inlinable @inline(__always)
+func assignWidenedRows<S>(
+    _ g: ConvGeometry, n: Int, oh: Int, rowTaps: WindowTaps,
+    slotRow: UnsafeMutablePointer<Int>, tapSlot: UnsafeMutablePointer<Int>,
+    input: UnsafePointer<S>, widened: UnsafeMutablePointer<S>
+) {
+    let count = rowTaps.counts[oh]
+    let rowLanes = g.inputWidth * g.outputChannels
+    func key(_ r: Int) -> Int { n * g.inputHeight + rowTaps.pairs[oh * g.filterHeight + r].position }
+    for r in 0..<count {
+        tapSlot[r] = -1
+        for slot in 0..<g.filterHeight where slotRow[slot] == key(r) { tapSlot[r] = slot }
+    }
+    for r in 0..<count where tapSlot[r] < 0 {
+        // A slot no tap of this row uses (there are filterHeight >= count).
+        var free = 0
+        while (0..<count).contains(where: { tapSlot[$0] == free }) { free += 1 }
+        let ih = rowTaps.pairs[oh * g.filterHeight + r].position
+        widenChannels(
+            input + (n * g.inputHeight + ih) * g.inputWidth * g.channels, into: widened + free * rowLanes,
+            pixels: g.inputWidth, channels: g.channels, multiplier: g.depthMultiplier)
+        slotRow[free] = key(r)
+        tapSlot[r] = free
     }
 }
 
