@@ -31,10 +31,12 @@ let package = Package(
     products: [
         .library(name: "DepthwiseConv", targets: ["DepthwiseConv"]),
         .library(name: "DepthwiseConvAutodiff", targets: ["DepthwiseConvAutodiff"]),
+        .library(name: "NPY", targets: ["NPY"]),
         .executable(name: "dwconv", targets: ["dwconv"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: isaTargets + [
         // Generic, `@inlinable` compute kernels over raw pointers. No flags:

@@ -10,8 +10,30 @@ import DepthwiseConv
 /// Arguments are as for `depthwiseConv2dNative(input:filter:strides:padding:dataFormat:dilations:options:)`.
 /// This function does not throw: an invalid argument is a programmer error
 /// here and stops the program with the same message the throwing operation
-/// gives. Validate untrusted shapes with the throwing API first.
+/// gives. Validate untrusted shapes with the throwing API first (for example
+/// with `depthwiseConv2dNativeOutputShape(inputShape:filterShape:strides:padding:dataFormat:dilations:)`).
 ///
+/// ```swift
+/// let (value, gradient) = valueWithGradient(at: filter) { filter in
+///     depthwiseConv2D(input, filter: filter, strides: [1, 1, 1, 1], padding: .same).squared().sum()
+/// }
+/// ```
+///
+/// The pullback returns the input's gradient
+/// (`DepthwiseConv2dNativeBackpropInput`, shaped as `input`) and the
+/// filter's gradient (`DepthwiseConv2dNativeBackpropFilter`, shaped as
+/// `filter`). It runs with the default `DepthwiseConvOptions`.
+///
+/// - Parameters:
+///   - input: `[N, H, W, C]` (NHWC) or `[N, C, H, W]` (NCHW).
+///   - filter: `[KH, KW, C, M]`.
+///   - strides: 4 values in data-format order; batch and channel entries 1.
+///   - padding: `.same`, `.valid` or `.explicit` (8 values in data-format order).
+///   - dataFormat: the layout of `input` and the result.
+///   - dilations: 4 values in data-format order; batch and channel entries 1.
+/// - Returns: `[N, OH, OW, C * M]` (NHWC) or `[N, C * M, OH, OW]` (NCHW).
+/// - Precondition: the arguments are valid for the throwing operation;
+///   otherwise the program stops with its message.
 /// - Complexity: O(N · OH · OW · C · M · KH · KW) for the value and for each gradient.
 @differentiable(reverse, wrt: (input, filter))
 public func depthwiseConv2D<Scalar>(

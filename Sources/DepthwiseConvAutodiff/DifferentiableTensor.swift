@@ -9,6 +9,14 @@ import DepthwiseConv
 /// tensor gives that tensor, which is how tangents that were never touched
 /// combine with real ones. Otherwise, adding or subtracting tensors of
 /// different shapes is a programmer error and traps.
+///
+/// ```swift
+/// var filter = DifferentiableTensor<Float>(shape: [3, 3, 2, 1], scalars: Array(repeating: 0.1, count: 18))
+/// let step = gradient(at: filter) { filter in
+///     depthwiseConv2D(input, filter: filter, strides: [1, 1, 1, 1], padding: .same).squared().sum()
+/// }
+/// filter.move(by: step.scaled(by: -0.01))   // one SGD step
+/// ```
 public struct DifferentiableTensor<Scalar>: Differentiable, AdditiveArithmetic, Sendable, Equatable
 where Scalar: DepthwiseScalar & BinaryFloatingPoint & Differentiable, Scalar.TangentVector == Scalar {
     /// The tangent of a tensor is a tensor of the same shape.
@@ -17,13 +25,22 @@ where Scalar: DepthwiseScalar & BinaryFloatingPoint & Differentiable, Scalar.Tan
     /// The values.
     public var tensor: Tensor<Scalar>
 
-    /// Wraps a tensor.
+    /// Wraps a tensor, without copying or checking it.
+    ///
+    /// - Parameter tensor: the values, any shape.
     public init(_ tensor: Tensor<Scalar>) {
         self.tensor = tensor
     }
 
     /// Creates a tensor; traps if `scalars` doesn't match `shape` (use
     /// `Tensor(shape:scalars:)`, which throws, to check untrusted sizes).
+    ///
+    /// - Parameters:
+    ///   - shape: the size of each dimension, each `>= 0`.
+    ///   - scalars: the elements in row-major order, exactly the product of
+    ///     `shape` of them.
+    /// - Precondition: `scalars.count` is the product of `shape`, and no
+    ///   dimension is negative.
     public init(shape: [Int], scalars: [Scalar]) {
         do {
             tensor = try Tensor(shape: shape, scalars: scalars)
@@ -37,7 +54,7 @@ where Scalar: DepthwiseScalar & BinaryFloatingPoint & Differentiable, Scalar.Tan
     /// The elements in row-major order.
     public var scalars: [Scalar] { tensor.scalars }
 
-    /// The shapeless zero, identity of `+`.
+    /// The shapeless zero, identity of `+`: shape `[]`, one scalar `0`.
     public static var zero: DifferentiableTensor {
         DifferentiableTensor(shape: [], scalars: [0])
     }
@@ -45,20 +62,29 @@ where Scalar: DepthwiseScalar & BinaryFloatingPoint & Differentiable, Scalar.Tan
     var isShapelessZero: Bool { tensor.shape.isEmpty && tensor.scalars == [0] }
 
     /// Elementwise sum; ``zero`` is the identity.
+    ///
+    /// - Precondition: both operands have the same shape, or one is ``zero``.
+    /// - Complexity: O(n) for n elements.
     public static func + (lhs: DifferentiableTensor, rhs: DifferentiableTensor) -> DifferentiableTensor {
         if lhs.isShapelessZero { return rhs }
         if rhs.isShapelessZero { return lhs }
         return elementwise(lhs, rhs, +)
     }
 
-    /// Elementwise difference; ``zero`` is the identity.
+    /// Elementwise difference; ``zero`` is the identity (on the left it
+    /// negates).
+    ///
+    /// - Precondition: both operands have the same shape, or one is ``zero``.
+    /// - Complexity: O(n) for n elements.
     public static func - (lhs: DifferentiableTensor, rhs: DifferentiableTensor) -> DifferentiableTensor {
         if rhs.isShapelessZero { return lhs }
         if lhs.isShapelessZero { return rhs.map { -$0 } }
         return elementwise(lhs, rhs, -)
     }
 
-    /// Moves each element by the matching element of `offset`.
+    /// Moves each element by the matching element of `offset` (`self += offset`).
+    ///
+    /// - Precondition: `offset` has this tensor's shape, or is ``zero``.
     public mutating func move(by offset: DifferentiableTensor) {
         self = self + offset
     }
@@ -83,6 +109,8 @@ where Scalar: DepthwiseScalar & BinaryFloatingPoint & Differentiable, Scalar.Tan
 
 extension DifferentiableTensor {
     /// The sum of all elements. Its gradient is a tensor of ones.
+    ///
+    /// - Complexity: O(n) for n elements, summed in order.
     @differentiable(reverse)
     public func sum() -> Scalar {
         scalars.reduce(0, +)
@@ -94,7 +122,9 @@ extension DifferentiableTensor {
         return (sum(), { DifferentiableTensor(shape: shape, scalars: Array(repeating: $0, count: count)) })
     }
 
-    /// Every element squared.
+    /// Every element squared. Its pullback multiplies by `2 * self`.
+    ///
+    /// - Complexity: O(n) for n elements.
     @differentiable(reverse)
     public func squared() -> DifferentiableTensor {
         map { $0 * $0 }

@@ -8,6 +8,10 @@ import Foundation
 /// builds and picks the best one the CPU supports at run time; elsewhere only
 /// the baseline (NEON on arm64) exists. All variants give bit-identical
 /// results: the kernels never use fused multiply-add.
+///
+/// Pick a variant per call with ``DepthwiseConvOptions/instructionSet``, or
+/// for the whole process with the `DWCONV_ISA` environment variable (see
+/// ``selected`` and <doc:Performance>).
 public enum InstructionSet: String, Sendable, Hashable, CaseIterable, Comparable {
     /// The architecture's baseline (SSE2 on x86-64, NEON on arm64).
     case baseline
@@ -27,12 +31,14 @@ public enum InstructionSet: String, Sendable, Hashable, CaseIterable, Comparable
     /// Orders variants from oldest to newest.
     public static func < (lhs: InstructionSet, rhs: InstructionSet) -> Bool { lhs.rank < rhs.rank }
 
-    /// The newest variant this CPU (and operating system) can run.
+    /// The newest variant this CPU (and operating system) can run, detected
+    /// once, on first use: from `/proc/cpuinfo` on Linux, `sysctl` on macOS.
     public static let best: InstructionSet = detectBestInstructionSet()
 
     /// The variant used by default: ``best``, or the `DWCONV_ISA` environment
-    /// variable (`baseline`, `avx2`, `avx512`) if it names one, lowered to
-    /// ``best`` if the CPU can't run it.
+    /// variable (`baseline`, `avx2`, `avx512`, in any case) if it names one,
+    /// lowered to ``best`` if the CPU can't run it. Any other value is
+    /// ignored. The variable is read once, on first use.
     public static let selected: InstructionSet = {
         #if canImport(Foundation)
         if let name = ProcessInfo.processInfo.environment["DWCONV_ISA"],

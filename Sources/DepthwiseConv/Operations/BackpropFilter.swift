@@ -8,6 +8,13 @@
 /// bit-identical for any thread count; an empty `outBackprop` gives zeros
 /// (TensorFlow 2.21 returns uninitialized memory there).
 ///
+/// ```swift
+/// let dw = try depthwiseConv2dNativeBackpropFilter(
+///     input: x, filterSizes: [3, 3, 32, 1], outBackprop: dy,   // x [1, 112, 112, 32], dy [1, 56, 56, 32]
+///     strides: [1, 2, 2, 1], padding: .same)
+/// // dw.shape == [3, 3, 32, 1]
+/// ```
+///
 /// - Parameters:
 ///   - input: `[N, H, W, C]` (NHWC) or `[N, C, H, W]` (NCHW).
 ///   - filterSizes: the filter's shape, `[KH, KW, C, M]`.
@@ -19,8 +26,16 @@
 ///   - options: threads, memory limit and kernel variant; they never change the result.
 /// - Returns: the filter's gradient, shaped `filterSizes`.
 /// - Throws: ``DepthwiseConvError/invalidArgument(_:)`` for any inconsistent
-///   argument, before anything is allocated.
-/// - Complexity: O(N · OH · OW · C · M · KH · KW) work, spread over the threads.
+///   argument (checked in TensorFlow's order, before anything is allocated),
+///   for a tensor whose `scalars` don't match its `shape`, for invalid
+///   `options`, or when the result and scratch would exceed
+///   ``DepthwiseConvOptions/memoryLimit``;
+///   ``DepthwiseConvError/unimplemented(_:)`` for a scalar type other than
+///   the four supported ones.
+/// - Complexity: O(N · OH · OW · C · M · KH · KW) work, spread over the
+///   threads; O(KH · KW · C · M) memory for the result, plus a staged copy of
+///   each operand and of the result for `Float16`, ``BFloat16`` and NCHW
+///   activations.
 public func depthwiseConv2dNativeBackpropFilter<T: DepthwiseScalar>(
     input: Tensor<T>, filterSizes: [Int], outBackprop: Tensor<T>,
     strides: [Int], padding: Padding, dataFormat: DataFormat = .nhwc,
@@ -40,8 +55,29 @@ public func depthwiseConv2dNativeBackpropFilter<T: DepthwiseScalar>(
 /// (row-major, shaped `inputShape` and `outBackpropShape`) and writes every
 /// element of `result` (shaped `filterSizes`).
 ///
-/// - Throws: as the `Tensor` version, and if a buffer's count doesn't match
-///   its shape or `result` overlaps an input.
+/// The buffers are only accessed during the call. Nothing is written to
+/// `result` if the call throws.
+///
+/// - Parameters:
+///   - input: the input's elements, `[N, H, W, C]` (NHWC) or `[N, C, H, W]` (NCHW).
+///   - inputShape: the input's shape, 4 values in data-format order.
+///   - filterSizes: the filter's shape, `[KH, KW, C, M]`.
+///   - outBackprop: the output gradient's elements, `[N, OH, OW, C * M]` or `[N, C * M, OH, OW]`.
+///   - outBackpropShape: the output gradient's shape, 4 values in data-format order.
+///   - result: receives the filter's gradient, shaped `filterSizes`; its
+///     count must be exactly that shape's element count, and it must not
+///     overlap `input` or `outBackprop`.
+///   - strides: 4 values in data-format order; batch and channel entries 1.
+///   - padding: `.same`, `.valid` or `.explicit` (8 values in data-format order).
+///   - dataFormat: the layout of `input` and `outBackprop`.
+///   - dilations: 4 values in data-format order; batch and channel entries 1.
+///   - options: threads, memory limit and kernel variant; they never change the result.
+/// - Throws: as the `Tensor` version, and
+///   ``DepthwiseConvError/invalidArgument(_:)`` if a buffer's count doesn't
+///   match its shape or `result` overlaps an input. The memory limit counts
+///   only the scratch here, since the caller owns the result.
+/// - Complexity: O(N · OH · OW · C · M · KH · KW) work, spread over the
+///   threads; no staging copies for `Float` or `Double` in NHWC.
 public func depthwiseConv2dNativeBackpropFilter<T: DepthwiseScalar>(
     input: UnsafeBufferPointer<T>, inputShape: [Int],
     filterSizes: [Int],

@@ -3,6 +3,14 @@
 ///
 /// This is a storage type: convert to `Float` to compute. Conversion from
 /// `Float` rounds to nearest, ties to even, and keeps NaN a NaN.
+///
+/// The operations accept `Tensor<BFloat16>` operands and compute in `Float`,
+/// rounding each result element once at the end.
+///
+/// ```swift
+/// let x = BFloat16(1.00390625 as Float)   // halfway between 1 and 1.0078125: ties to even
+/// x.floatValue                             // 1.0
+/// ```
 @frozen
 public struct BFloat16: Sendable, Hashable, CustomStringConvertible,
     ExpressibleByFloatLiteral, ExpressibleByIntegerLiteral, DepthwiseScalar
@@ -29,7 +37,8 @@ public struct BFloat16: Sendable, Hashable, CustomStringConvertible,
         }
     }
 
-    /// Rounds a `Double` to the nearest `BFloat16` (through `Float`).
+    /// Rounds a `Double` to `BFloat16` through `Float`: two roundings, so a
+    /// value very close to a tie may round differently from a single one.
     @inlinable
     public init(_ value: Double) {
         self.init(Float(value))

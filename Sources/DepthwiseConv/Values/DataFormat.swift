@@ -1,6 +1,11 @@
 /// The memory layout of the 4-D activation tensors (input, output and their
 /// gradients). The filter is always `[filterHeight, filterWidth, channels,
 /// depthMultiplier]`.
+///
+/// The data format also orders the `strides`, `dilations` and `.explicit`
+/// padding arguments: with ``nchw``, a stride of 2 is `[1, 1, 2, 2]`. The
+/// kernels work in NHWC; NCHW activations are transposed on the way in and
+/// out (see <doc:ChoosingLayouts>).
 public enum DataFormat: String, Sendable, Hashable, CaseIterable {
     /// `[batch, height, width, channels]`, TensorFlow's default.
     case nhwc = "NHWC"

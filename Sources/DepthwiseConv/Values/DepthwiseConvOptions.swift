@@ -3,13 +3,31 @@ import Foundation
 #endif
 
 /// Execution settings shared by every operation. They never change a result:
-/// results are bit-identical for any thread count.
+/// results are bit-identical for any thread count and instruction set.
+///
+/// ```swift
+/// let options = DepthwiseConvOptions(threadCount: 4, memoryLimit: 512 << 20)
+/// let y = try depthwiseConv2dNative(input: x, filter: w, strides: [1, 1, 1, 1], padding: .same,
+///                                   options: options)
+/// ```
+///
+/// Invalid values are reported by the operation that receives them, as
+/// ``DepthwiseConvError/invalidArgument(_:)``, after the shape checks. See
+/// <doc:Performance>.
 public struct DepthwiseConvOptions: Sendable, Hashable {
-    /// Threads to use at most; `nil` means every active processor.
+    /// Threads to use at most; `nil` means every active processor. Must be
+    /// `> 0`. Small calls use fewer.
     public var threadCount: Int?
-    /// Bytes the call may allocate at most (result plus scratch); `nil` means
-    /// half of the machine's physical memory. A call that would need more
-    /// throws before allocating anything.
+    /// Bytes the call may allocate at most; `nil` means half of the machine's
+    /// physical memory. Must be `>= 0`.
+    ///
+    /// Counted are the result (for the `Tensor` forms; the buffer forms write
+    /// into the caller's memory) and the staging copies: `Float16` and
+    /// ``BFloat16`` operands and results widened to `Float`, and NCHW
+    /// activations transposed to NHWC. A call that would need more throws
+    /// ``DepthwiseConvError/invalidArgument(_:)`` before allocating anything.
+    /// The kernels' own small bookkeeping (tap tables, per-chunk partial sums
+    /// of the filter gradient) is not counted.
     public var memoryLimit: Int?
     /// The kernel variant to run; `nil` means ``InstructionSet/selected``. A
     /// variant the CPU can't run is lowered to ``InstructionSet/best``.
@@ -17,6 +35,14 @@ public struct DepthwiseConvOptions: Sendable, Hashable {
 
     /// Creates options; the defaults use every processor, half of memory and
     /// the best kernels for this CPU.
+    ///
+    /// - Parameters:
+    ///   - threadCount: threads to use at most (`> 0`), or `nil` for every
+    ///     active processor.
+    ///   - memoryLimit: bytes a call may allocate (`>= 0`), or `nil` for half
+    ///     of physical memory.
+    ///   - instructionSet: the kernel variant, or `nil` for
+    ///     ``InstructionSet/selected``.
     public init(threadCount: Int? = nil, memoryLimit: Int? = nil, instructionSet: InstructionSet? = nil) {
         self.threadCount = threadCount
         self.memoryLimit = memoryLimit

@@ -1,15 +1,33 @@
 /// A dense tensor in row-major (C) order: a shape and its scalars.
+///
+/// The operations take and return `Tensor`s; for memory you already own, use
+/// their `UnsafeBufferPointer` forms instead (see <doc:ChoosingLayouts>).
+/// A `Tensor` carries no data format: the operations' `dataFormat` argument
+/// says how a 4-D activation's dimensions are ordered.
+///
+/// ```swift
+/// let filter = try Tensor<Float>(shape: [3, 3, 32, 1], scalars: weights)   // weights.count == 288
+/// ```
+///
+/// Both fields are mutable; the operations check again that `scalars.count`
+/// matches `shape` and throw if it doesn't.
 public struct Tensor<Scalar> {
-    /// The size of each dimension.
+    /// The size of each dimension; `[]` is a scalar (one element).
     public var shape: [Int]
-    /// The elements, last dimension fastest.
+    /// The elements, last dimension fastest: element `[i0, i1, ..., ik]` is at
+    /// `((i0 * shape[1] + i1) * shape[2] + ...) * shape[k] + ik`.
     public var scalars: [Scalar]
 
     /// Creates a tensor.
     ///
+    /// - Parameters:
+    ///   - shape: the size of each dimension, each `>= 0`.
+    ///   - scalars: the elements in row-major order; exactly the product of
+    ///     `shape` of them.
     /// - Throws: ``DepthwiseConvError/invalidArgument(_:)`` if a dimension is
     ///   negative, the element count overflows `Int`, or it differs from
     ///   `scalars.count`.
+    /// - Complexity: O(`shape.count`); `scalars` is not copied.
     public init(shape: [Int], scalars: [Scalar]) throws {
         let count = try elementCount(of: shape, name: "Tensor shape")
         guard count == scalars.count else {
@@ -26,15 +44,17 @@ public struct Tensor<Scalar> {
         self.scalars = scalars
     }
 
-    /// The number of dimensions.
+    /// The number of dimensions (4 for every operand of the operations).
     public var rank: Int { shape.count }
 }
 
 extension Tensor where Scalar: DepthwiseScalar {
     /// A tensor of zeros.
     ///
+    /// - Parameter shape: the size of each dimension, each `>= 0`.
     /// - Throws: ``DepthwiseConvError/invalidArgument(_:)`` for a negative
     ///   dimension or an element count that overflows `Int`.
+    /// - Complexity: O(n) for n elements.
     public init(zeros shape: [Int]) throws {
         let count = try elementCount(of: shape, name: "Tensor shape")
         self.init(uncheckedShape: shape, scalars: Array(repeating: Scalar.zero, count: count))
