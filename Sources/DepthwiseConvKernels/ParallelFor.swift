@@ -1,9 +1,13 @@
 import Dispatch
 
-/// Runs `body` over `0..<count`, split into contiguous chunks on up to
+/// Runs `body` over `0..<count`, split into contiguous chunks, on at most
 /// `threads` threads. Each index is visited exactly once, by one thread, so
 /// bodies that write disjoint memory per index need no synchronization and
 /// give the same result for any thread count.
+///
+/// There are a few chunks per thread, dealt round-robin (thread `w` takes
+/// chunks `w`, `w + threads`, ...), so a thread that starts late still
+/// leaves its share spread over the whole range.
 @inlinable
 public func parallelFor(_ count: Int, threads: Int, _ body: (Range<Int>) -> Void) {
     guard count > 0 else { return }
@@ -12,16 +16,19 @@ public func parallelFor(_ count: Int, threads: Int, _ body: (Range<Int>) -> Void
         body(0..<count)
         return
     }
-    // A few chunks per worker balance uneven rows without much overhead.
     let chunks = min(count, workers * 4)
     withoutActuallyEscaping(body) { body in
         // The chunks are disjoint and `body` writes only what its indices
         // own, which is what makes sharing it across threads sound.
         let shared = UncheckedSendableBox(body)
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            let start = count * chunk / chunks
-            let end = count * (chunk + 1) / chunks
-            if start < end { shared.value(start..<end) }
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var chunk = worker
+            while chunk < chunks {
+                let start = count * chunk / chunks
+                let end = count * (chunk + 1) / chunks
+                if start < end { shared.value(start..<end) }
+                chunk += workers
+            }
         }
     }
 }
