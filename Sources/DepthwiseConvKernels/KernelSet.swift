@@ -11,13 +11,20 @@ public struct KernelSet<S>: Sendable {
     public let backpropInput: KernelFunction<S>
     /// `(input, outBackprop) -> filter gradient`.
     public let backpropFilter: KernelFunction<S>
+    /// `(source, destination, batch, rows, columns, threads)`: each
+    /// `[rows, columns]` plane transposed (NCHW <-> NHWC staging).
+    public let transpose: @Sendable (UnsafePointer<S>, UnsafeMutablePointer<S>, Int, Int, Int, Int) -> Void
 
     /// Creates a set from three entry points.
-    public init(forward: @escaping KernelFunction<S>, backpropInput: @escaping KernelFunction<S>,
-                backpropFilter: @escaping KernelFunction<S>) {
+    public init(
+        forward: @escaping KernelFunction<S>, backpropInput: @escaping KernelFunction<S>,
+        backpropFilter: @escaping KernelFunction<S>,
+        transpose: @escaping @Sendable (UnsafePointer<S>, UnsafeMutablePointer<S>, Int, Int, Int, Int) -> Void
+    ) {
         self.forward = forward
         self.backpropInput = backpropInput
         self.backpropFilter = backpropFilter
+        self.transpose = transpose
     }
 }
 
@@ -38,6 +45,10 @@ extension KernelSet where S: KernelScalar {
             backpropFilter: { g, input, outBackprop, result, threads in
                 depthwiseBackpropFilterNHWC(
                     g, input: input, outBackprop: outBackprop, result: result, threads: threads, isa: ISA.self)
+            },
+            transpose: { source, destination, batch, rows, columns, threads in
+                transposePlanes(
+                    source, destination, batch: batch, rows: rows, columns: columns, threads: threads, isa: ISA.self)
             })
     }
 }

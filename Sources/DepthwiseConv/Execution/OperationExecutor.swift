@@ -69,14 +69,15 @@ private func executeStaged<S: StagedScalar>(
     _ first: UnsafeBufferPointer<S>, _ second: UnsafeBufferPointer<S>, _ result: UnsafeMutableBufferPointer<S>,
     _ threads: Int, _ isa: InstructionSet
 ) {
-    let kernel = S.Wide.kernels(for: isa).function(for: plan.operation)
-    var scratch: [UnsafeMutablePointer<S.Wide>] = []
-    defer { scratch.forEach { $0.deallocate() } }
+    let kernels = S.Wide.kernels(for: isa)
+    let kernel = kernels.function(for: plan.operation)
+    var scratch: [(pointer: UnsafeMutableRawPointer, bytes: Int)] = []
+    defer { scratch.forEach(ScratchPool.shared.give) }
 
     func allocate(_ count: Int) -> UnsafeMutablePointer<S.Wide> {
-        let pointer = UnsafeMutablePointer<S.Wide>.allocate(capacity: max(count, 1))
-        scratch.append(pointer)
-        return pointer
+        let block = ScratchPool.shared.take(bytes: max(count, 1) * MemoryLayout<S.Wide>.stride)
+        scratch.append(block)
+        return block.pointer.bindMemory(to: S.Wide.self, capacity: max(count, 1))
     }
 
     func stagedOperand(_ index: Int, _ buffer: UnsafeBufferPointer<S>) -> UnsafePointer<S.Wide> {
@@ -86,8 +87,14 @@ private func executeStaged<S: StagedScalar>(
         let staged = allocate(buffer.count)
         guard let base = buffer.baseAddress else { return UnsafePointer(staged) }
         if case .activation(let batch, let pixels, let channels) = plan.roles[index], plan.dataFormat == .nchw {
-            transposeInnerDimensions(
-                base, staged, batch: batch, rows: channels, columns: pixels, threads: threads, convert: S.widen)
+            if S.convertsType {
+                transposeInnerDimensions(
+                    base, staged, batch: batch, rows: channels, columns: pixels, threads: threads, convert: S.widen)
+            } else {
+                kernels.transpose(
+                    UnsafeRawPointer(base).assumingMemoryBound(to: S.Wide.self), staged, batch, channels, pixels,
+                    threads)
+            }
         } else {
             convertElements(base, staged, count: buffer.count, threads: threads, convert: S.widen)
         }
@@ -104,8 +111,14 @@ private func executeStaged<S: StagedScalar>(
     let staged = allocate(result.count)
     kernel(plan.geometry, a, b, staged, threads)
     if case .activation(let batch, let pixels, let channels) = plan.roles[2], plan.dataFormat == .nchw {
-        transposeInnerDimensions(
-            staged, resultBase, batch: batch, rows: pixels, columns: channels, threads: threads, convert: S.narrow)
+        if S.convertsType {
+            transposeInnerDimensions(
+                staged, resultBase, batch: batch, rows: pixels, columns: channels, threads: threads, convert: S.narrow)
+        } else {
+            kernels.transpose(
+                staged, UnsafeMutableRawPointer(resultBase).assumingMemoryBound(to: S.Wide.self), batch, pixels,
+                channels, threads)
+        }
     } else {
         convertElements(staged, resultBase, count: result.count, threads: threads, convert: S.narrow)
     }
