@@ -44,6 +44,14 @@ struct BackpropFilterCommand: OperationCommand {
         (OperandFile(option: "--input", path: input), OperandFile(option: "--out-backprop", path: outBackprop))
     }
 
+    var referenceOperation: ReferenceOperation { .backpropFilter }
+
+    func filterLayoutHint(_ operands: OperandPair, _ dataFormat: DataFormat) -> String? {
+        FilterLayoutHint.forFilterSizes(
+            filterSizes, inputChannels: FilterLayoutHint.channels(of: operands.first.shape, dataFormat),
+            outputChannels: FilterLayoutHint.channels(of: operands.second.shape, dataFormat))
+    }
+
     func compute<T: NPYScalar>(
         _ input: Tensor<T>, _ outBackprop: Tensor<T>, _ settings: OperationSettings
     ) throws -> Tensor<T> {

@@ -45,6 +45,14 @@ struct BackpropInputCommand: OperationCommand {
         (OperandFile(option: "--filter", path: filter), OperandFile(option: "--out-backprop", path: outBackprop))
     }
 
+    var referenceOperation: ReferenceOperation { .backpropInput }
+
+    func filterLayoutHint(_ operands: OperandPair, _ dataFormat: DataFormat) -> String? {
+        FilterLayoutHint.forFilterFile(
+            operands.first.shape, inputChannels: FilterLayoutHint.channels(of: inputSizes, dataFormat),
+            outputChannels: FilterLayoutHint.channels(of: operands.second.shape, dataFormat))
+    }
+
     func compute<T: NPYScalar>(
         _ filter: Tensor<T>, _ outBackprop: Tensor<T>, _ settings: OperationSettings
     ) throws -> Tensor<T> {

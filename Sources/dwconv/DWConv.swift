@@ -25,11 +25,13 @@ struct DWConv: ParsableCommand {
               dwconv backprop-input --input-sizes 1,56,56,144 --filter w.npy \\
                   --out-backprop dy.npy --strides 1,1,1,1 --padding SAME --output dx.npy
             """,
+        version: "0.1.0",
         subcommands: [
             BackpropInputCommand.self,
             ForwardCommand.self,
             BackpropFilterCommand.self,
             DemoCommand.self,
+            BenchCommand.self,
         ]
     )
 

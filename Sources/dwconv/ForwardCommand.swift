@@ -35,6 +35,14 @@ struct ForwardCommand: OperationCommand {
         (OperandFile(option: "--input", path: input), OperandFile(option: "--filter", path: filter))
     }
 
+    var referenceOperation: ReferenceOperation { .forward }
+
+    func filterLayoutHint(_ operands: OperandPair, _ dataFormat: DataFormat) -> String? {
+        FilterLayoutHint.forFilterFile(
+            operands.second.shape, inputChannels: FilterLayoutHint.channels(of: operands.first.shape, dataFormat),
+            outputChannels: nil)
+    }
+
     func compute<T: NPYScalar>(
         _ input: Tensor<T>, _ filter: Tensor<T>, _ settings: OperationSettings
     ) throws -> Tensor<T> {

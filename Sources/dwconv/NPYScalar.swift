@@ -15,6 +15,8 @@ protocol NPYScalar: DepthwiseScalar {
     static func scalars(of array: NPYArray) -> [Self]
     /// An array of dtype ``fileDType`` holding `scalars`.
     static func array(shape: [Int], scalars: [Self]) throws -> NPYArray
+    /// The exact value as a `Double`, for `--verify`.
+    var doubleValue: Double { get }
 }
 
 extension Float: NPYScalar {
@@ -27,6 +29,8 @@ extension Float: NPYScalar {
     static func array(shape: [Int], scalars: [Float]) throws -> NPYArray {
         try NPYArray(shape: shape, float32: scalars)
     }
+
+    var doubleValue: Double { Double(self) }
 }
 
 extension Double: NPYScalar {
@@ -39,6 +43,8 @@ extension Double: NPYScalar {
     static func array(shape: [Int], scalars: [Double]) throws -> NPYArray {
         try NPYArray(shape: shape, float64: scalars)
     }
+
+    var doubleValue: Double { self }
 }
 
 extension BFloat16: NPYScalar {
@@ -52,6 +58,8 @@ extension BFloat16: NPYScalar {
     static func array(shape: [Int], scalars: [BFloat16]) throws -> NPYArray {
         try NPYArray(shape: shape, float32: scalars.map(\.floatValue))
     }
+
+    var doubleValue: Double { Double(floatValue) }
 }
 
 #if !(os(macOS) && arch(x86_64))
@@ -66,5 +74,7 @@ extension Float16: NPYScalar {
     static func array(shape: [Int], scalars: [Float16]) throws -> NPYArray {
         try NPYArray(shape: shape, float16Bits: scalars.map(\.bitPattern))
     }
+
+    var doubleValue: Double { Double(self) }
 }
 #endif

@@ -56,24 +56,27 @@ struct OperandPair {
     }
 
     /// Runs `operation` with `settings` on the operands in the scalar type
-    /// `kind` and returns the result as an array of that type's file dtype.
+    /// `kind` and returns the result as an array of that type's file dtype,
+    /// and, if `verify` is set, its comparison with a float64 reference (see
+    /// ``VerifyReference``).
     ///
     /// This is the one place that turns a run-time scalar kind into a static
     /// type; everything after it is generic.
     func compute(
-        in kind: DepthwiseScalarKind, _ operation: some DepthwiseComputation, _ settings: OperationSettings
-    ) throws -> NPYArray {
+        in kind: DepthwiseScalarKind, _ operation: some DepthwiseComputation, _ settings: OperationSettings,
+        verify: Bool = false
+    ) throws -> ComputedResult {
         switch kind {
         case .float32:
-            return try compute(Float.self, operation, settings)
+            return try compute(Float.self, operation, settings, verify: verify)
         case .float64:
-            return try compute(Double.self, operation, settings)
+            return try compute(Double.self, operation, settings, verify: verify)
         case .bfloat16:
-            return try compute(BFloat16.self, operation, settings)
+            return try compute(BFloat16.self, operation, settings, verify: verify)
         case .float16:
             #if !(os(macOS) && arch(x86_64))
             if #available(macOS 11.0, iOS 14.0, tvOS 14.0, watchOS 7.0, *) {
-                return try compute(Float16.self, operation, settings)
+                return try compute(Float16.self, operation, settings, verify: verify)
             }
             #endif
             throw CommandLineError("float16 ('<f2') operands are not supported on this platform")
@@ -81,10 +84,22 @@ struct OperandPair {
     }
 
     private func compute<T: NPYScalar>(
-        _: T.Type, _ operation: some DepthwiseComputation, _ settings: OperationSettings
-    ) throws -> NPYArray {
-        let result = try operation.compute(try tensor(first, T.self), try tensor(second, T.self), settings)
-        return try T.array(shape: result.shape, scalars: result.scalars)
+        _: T.Type, _ operation: some DepthwiseComputation, _ settings: OperationSettings, verify: Bool
+    ) throws -> ComputedResult {
+        let a = try tensor(first, T.self)
+        let b = try tensor(second, T.self)
+        let result = try operation.compute(a, b, settings)
+        var verification: VerificationSummary?
+        if verify {
+            // The reference sees the values the operation computed with.
+            let reference = VerifyReference(operation: operation.referenceOperation, attributes: settings.attributes)
+            verification = reference.compare(
+                first: ReferenceTensor(shape: a.shape, values: a.scalars.map(\.doubleValue)),
+                second: ReferenceTensor(shape: b.shape, values: b.scalars.map(\.doubleValue)),
+                result: ReferenceTensor(shape: result.shape, values: result.scalars.map(\.doubleValue)))
+        }
+        return ComputedResult(
+            array: try T.array(shape: result.shape, scalars: result.scalars), verification: verification)
     }
 
     private func tensor<T: NPYScalar>(_ array: NPYArray, _: T.Type) throws -> Tensor<T> {
@@ -92,8 +107,18 @@ struct OperandPair {
     }
 }
 
+/// An operation's result as an array to write, and the outcome of
+/// `--verify` if it was requested.
+struct ComputedResult {
+    let array: NPYArray
+    let verification: VerificationSummary?
+}
+
 /// A depthwise operation on two tensor operands, generic over the scalar type.
 protocol DepthwiseComputation {
+    /// Which operation ``compute(_:_:_:)`` runs, for `--verify`.
+    var referenceOperation: ReferenceOperation { get }
+
     /// Computes the operation's result from its two operands, in the order
     /// ``OperandPair`` holds them.
     func compute<T: NPYScalar>(

@@ -1,14 +1,32 @@
 import ArgumentParser
 import DepthwiseConv
+import Foundation
 
 /// What the three operation subcommands share: the convolution attributes,
-/// `--threads`, `--bfloat16` and `--output`.
+/// `--threads`, `--max-memory`, `--bfloat16`, `--verify` and `--output`.
 struct OperationOptions: ParsableArguments {
     @OptionGroup
     var convolution: ConvolutionOptions
 
     @OptionGroup
     var execution: ThreadOptions
+
+    @Option(
+        help: ArgumentHelp(
+            "The most memory the operation may allocate for its result and scratch (not counting the operands read), in bytes or with a unit K, M, G or T (powers of 1024), e.g. 512M or 2G. A larger call fails before allocating. (default: half of physical memory)",
+            valueName: "bytes"),
+        transform: ByteCount.parse)
+    var maxMemory: Int?
+
+    @Flag(
+        help: """
+            Also compute the result with a straightforward float64 reference (from the values the \
+            operation computed with) and print 'verify: max abs difference X (max relative Y) over \
+            N elements' to standard error, where Y is relative to the sum of the magnitudes of the \
+            products summed into each element. The reference is single-threaded and slower than \
+            the operation.
+            """)
+    var verify = false
 
     @Flag(
         help: """
@@ -28,7 +46,9 @@ struct OperationOptions: ParsableArguments {
 
     /// The library arguments these options describe.
     func settings() throws -> OperationSettings {
-        OperationSettings(attributes: try convolution.attributes(), options: execution.libraryOptions)
+        var options = execution.libraryOptions
+        options.memoryLimit = maxMemory
+        return OperationSettings(attributes: try convolution.attributes(), options: options)
     }
 }
 
@@ -49,17 +69,31 @@ protocol OperationCommand: ParsableCommand, DepthwiseComputation {
     var shared: OperationOptions { get }
     /// The operand files, in the order ``compute(_:_:_:)`` takes them.
     var operandFiles: (OperandFile, OperandFile) { get }
+    /// A hint to add to the library's error when the filter (or the filter
+    /// sizes) look like PyTorch's layout; see ``FilterLayoutHint``.
+    func filterLayoutHint(_ operands: OperandPair, _ dataFormat: DataFormat) -> String?
 }
 
 extension OperationCommand {
     /// Checks the options, reads the operands, computes in their scalar type
     /// and writes the result; nothing is written unless everything succeeded.
+    /// With `--verify`, the comparison with the reference goes to standard
+    /// error after the result was written.
     func run() throws {
         let settings = try shared.settings()
         let output = try OutputFile(path: shared.output)
         let operands = try OperandPair(reading: operandFiles.0, operandFiles.1)
         let kind = try operands.scalarKind(bfloat16: shared.bfloat16)
-        let result = try operands.compute(in: kind, self, settings)
-        try output.write(result)
+        let result: ComputedResult
+        do {
+            result = try operands.compute(in: kind, self, settings, verify: shared.verify)
+        } catch let error as DepthwiseConvError {
+            guard let hint = filterLayoutHint(operands, settings.attributes.dataFormat) else { throw error }
+            throw CommandLineError("\(error.message); \(hint)")
+        }
+        try output.write(result.array)
+        if let verification = result.verification {
+            FileHandle.standardError.write(Data((verification.line + "\n").utf8))
+        }
     }
 }
