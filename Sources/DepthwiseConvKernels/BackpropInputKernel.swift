@@ -38,6 +38,7 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
     let colTaps = WindowTaps.backward(
         inputSize: g.inputWidth, outputSize: g.outputWidth, filterSize: g.filterWidth,
         stride: g.strideWidth, dilation: g.dilationWidth, padBefore: g.padLeft)
+    colTaps.prepareBlocking(step: g.strideWidth, pairedStep: 1)
     defer {
         rowTaps.deallocate()
         colTaps.deallocate()
@@ -53,22 +54,29 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                     // Pixels of one stride phase (iw, iw + SW, ...) go in
                     // blocks of four when their taps line up (the interior).
                     for phase in 0..<min(g.strideWidth, g.inputWidth) {
+                        // Pixels of one pattern share their tap list, shifted
+                        // by one out_backprop pixel per step: build it once.
+                        var cachedPattern = -1
+                        var count = 0
+                        var shift = 0
                         var iw = phase
                         while iw < g.inputWidth {
-                            let count = backpropInputTaps(
-                                g, n: n, ih: ih, iw: iw, rowTaps: rowTaps, colTaps: colTaps, into: taps)
+                            if colTaps.pattern[iw] != cachedPattern {
+                                cachedPattern = colTaps.pattern[iw]
+                                count = backpropInputTaps(
+                                    g, n: n, ih: ih, iw: iw, rowTaps: rowTaps, colTaps: colTaps, into: taps)
+                                shift = 0
+                            }
+                            let dy = outBackprop + shift
                             let out = result + (row * g.inputWidth + iw) * channels
-                            let last = iw + 3 * g.strideWidth
-                            if last < g.inputWidth,
-                                colTaps.isShiftedCopy(of: iw, step: g.strideWidth, blocks: 3)
-                            {
+                            if colTaps.startsBlockOfFour[iw] {
                                 if m == 1 {
                                     sumTapProductsFourPixels(
-                                        taps, count: count, filter, outBackprop, secondPixelStride: lanes,
+                                        taps, count: count, filter, dy, secondPixelStride: lanes,
                                         into: out, outPixelStride: g.strideWidth * channels, lanes: lanes)
                                 } else {
                                     sumTapProductsFourPixels(
-                                        taps, count: count, filter, outBackprop, secondPixelStride: lanes,
+                                        taps, count: count, filter, dy, secondPixelStride: lanes,
                                         into: scratch, outPixelStride: lanes, lanes: lanes)
                                     for p in 0..<4 {
                                         reduceDepthMultiplierGroups(
@@ -77,14 +85,16 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                                     }
                                 }
                                 iw += 4 * g.strideWidth
+                                shift += 4 * lanes
                             } else {
                                 if m == 1 {
-                                    sumTapProducts(taps, count: count, filter, outBackprop, into: out, lanes: lanes)
+                                    sumTapProducts(taps, count: count, filter, dy, into: out, lanes: lanes)
                                 } else {
-                                    sumTapProducts(taps, count: count, filter, outBackprop, into: scratch, lanes: lanes)
+                                    sumTapProducts(taps, count: count, filter, dy, into: scratch, lanes: lanes)
                                     reduceDepthMultiplierGroups(scratch, into: out, channels: channels, multiplier: m)
                                 }
                                 iw += g.strideWidth
+                                shift += lanes
                             }
                         }
                     }

@@ -30,6 +30,7 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
     let colTaps = WindowTaps.forward(
         inputSize: g.inputWidth, outputSize: g.outputWidth, filterSize: g.filterWidth,
         stride: g.strideWidth, dilation: g.dilationWidth, padBefore: g.padLeft)
+    colTaps.prepareBlocking(step: 1, pairedStep: g.strideWidth)
     defer {
         rowTaps.deallocate()
         colTaps.deallocate()
@@ -57,30 +58,39 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                             input: input, widened: widened)
                     }
                     let source = m == 1 ? input : UnsafePointer(widened)
+                    // Output pixels of one pattern share their tap list,
+                    // shifted by `strideWidth` input pixels per step.
+                    var cachedPattern = -1
+                    var count = 0
+                    var shift = 0
                     var ow = 0
                     while ow < g.outputWidth {
-                        var count = 0
-                        for r in 0..<hCount {
-                            let (kh, ih) = rowTaps.pairs[oh * g.filterHeight + r]
-                            let rowBase = m == 1 ? (n * g.inputHeight + ih) * g.inputWidth : tapSlot[r] * g.inputWidth
-                            for c in 0..<colTaps.counts[ow] {
-                                let (kw, iw) = colTaps.pairs[ow * g.filterWidth + c]
-                                taps[count] = TapOffsets(
-                                    first: (kh * g.filterWidth + kw) * lanes, second: (rowBase + iw) * lanes)
-                                count += 1
+                        if colTaps.pattern[ow] != cachedPattern {
+                            cachedPattern = colTaps.pattern[ow]
+                            count = 0
+                            for r in 0..<hCount {
+                                let (kh, ih) = rowTaps.pairs[oh * g.filterHeight + r]
+                                let rowBase = m == 1 ? (n * g.inputHeight + ih) * g.inputWidth : tapSlot[r] * g.inputWidth
+                                for c in 0..<colTaps.counts[ow] {
+                                    let (kw, iw) = colTaps.pairs[ow * g.filterWidth + c]
+                                    taps[count] = TapOffsets(
+                                        first: (kh * g.filterWidth + kw) * lanes, second: (rowBase + iw) * lanes)
+                                    count += 1
+                                }
                             }
+                            shift = 0
                         }
                         let out = output + (row * g.outputWidth + ow) * lanes
-                        if ow + 3 < g.outputWidth,
-                            colTaps.isShiftedCopy(of: ow, step: 1, pairedStep: g.strideWidth, blocks: 3)
-                        {
+                        if colTaps.startsBlockOfFour[ow] {
                             sumTapProductsFourPixels(
-                                taps, count: count, filter, source, secondPixelStride: g.strideWidth * lanes,
+                                taps, count: count, filter, source + shift, secondPixelStride: g.strideWidth * lanes,
                                 into: out, outPixelStride: lanes, lanes: lanes)
                             ow += 4
+                            shift += 4 * g.strideWidth * lanes
                         } else {
-                            sumTapProducts(taps, count: count, filter, source, into: out, lanes: lanes)
+                            sumTapProducts(taps, count: count, filter, source + shift, into: out, lanes: lanes)
                             ow += 1
+                            shift += g.strideWidth * lanes
                         }
                     }
                 }

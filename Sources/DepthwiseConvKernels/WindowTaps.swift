@@ -8,6 +8,13 @@ struct WindowTaps {
     @usableFromInline let counts: UnsafeMutablePointer<Int>
     @usableFromInline let pairs: UnsafeMutablePointer<(tap: Int, position: Int)>
     @usableFromInline let filterSize: Int
+    @usableFromInline let positions: Int
+    /// Per position: an id shared by positions whose taps are the same up to
+    /// a shift (see ``prepareBlocking(step:pairedStep:)``).
+    @usableFromInline let pattern: UnsafeMutablePointer<Int>
+    /// Per position `p`: whether `p + step`, `p + 2 step`, `p + 3 step` share
+    /// its pattern, so the four can go through a four-pixel kernel.
+    @usableFromInline let startsBlockOfFour: UnsafeMutablePointer<Bool>
 
     /// Taps of a gradient-to-input (transposed) convolution: for input
     /// position `i`, every tap `k` and output position `o` with
@@ -56,24 +63,44 @@ struct WindowTaps {
     @inlinable
     init(positions: Int, filterSize: Int) {
         self.filterSize = filterSize
+        self.positions = positions
         counts = .allocate(capacity: max(positions, 1))
         pairs = .allocate(capacity: max(positions * filterSize, 1))
+        pattern = .allocate(capacity: max(positions, 1))
+        startsBlockOfFour = .allocate(capacity: max(positions, 1))
     }
 
-    /// Whether positions `p + step`, `p + 2 * step`, ... (`blocks` of them)
-    /// have the same taps as `p`, each paired with a position `pairedStep`
-    /// further on the other side per step: then their operands are `p`'s,
-    /// shifted by a constant per step.
+    /// Fills ``pattern`` and ``startsBlockOfFour`` for positions visited
+    /// `step` apart whose paired positions move `pairedStep` per step.
     @inlinable
-    func isShiftedCopy(of p: Int, step: Int, pairedStep: Int = 1, blocks: Int) -> Bool {
-        let count = counts[p]
-        for b in 1...blocks {
-            let q = p + b * step
-            guard counts[q] == count else { return false }
-            for i in 0..<count {
-                let first = pairs[p * filterSize + i], other = pairs[q * filterSize + i]
-                guard other.tap == first.tap, other.position == first.position + b * pairedStep else { return false }
+    func prepareBlocking(step: Int, pairedStep: Int) {
+        var next = 0
+        for p in 0..<positions {
+            if p >= step, isShiftedCopy(of: p - step, step: step, pairedStep: pairedStep) {
+                pattern[p] = pattern[p - step]
+            } else {
+                pattern[p] = next
+                next += 1
             }
+        }
+        for p in 0..<positions {
+            let last = p + 3 * step
+            startsBlockOfFour[p] = last < positions && pattern[last] == pattern[p]
+                && pattern[p + step] == pattern[p] && pattern[p + 2 * step] == pattern[p]
+        }
+    }
+
+    /// Whether position `p + step` has the same taps as `p`, each paired
+    /// with a position `pairedStep` further on the other side: then its
+    /// operands are `p`'s, shifted by a constant.
+    @inlinable
+    func isShiftedCopy(of p: Int, step: Int, pairedStep: Int) -> Bool {
+        let q = p + step
+        let count = counts[p]
+        guard counts[q] == count else { return false }
+        for i in 0..<count {
+            let first = pairs[p * filterSize + i], other = pairs[q * filterSize + i]
+            guard other.tap == first.tap, other.position == first.position + pairedStep else { return false }
         }
         return true
     }
@@ -83,5 +110,7 @@ struct WindowTaps {
     func deallocate() {
         counts.deallocate()
         pairs.deallocate()
+        pattern.deallocate()
+        startsBlockOfFour.deallocate()
     }
 }
