@@ -1,7 +1,10 @@
 import DepthwiseConvKernels
 
 /// Tag of the AVX-512 build (`-target-cpu skylake-avx512`).
-public enum AVX512: InstructionSetTag {}
+public enum AVX512: InstructionSetTag {
+    /// 32 registers of 64 bytes.
+    @inlinable public static var hasWideRegisterFile: Bool { true }
+}
 
 /// The kernels compiled for AVX-512. Call only on a CPU that has it.
 public let avx512FloatKernels = KernelSet<Float>.specialized(for: AVX512.self)

@@ -73,11 +73,11 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                                 if m == 1 {
                                     sumTapProductsFourPixels(
                                         taps, count: count, filter, dy, secondPixelStride: lanes,
-                                        into: out, outPixelStride: g.strideWidth * channels, lanes: lanes)
+                                        into: out, outPixelStride: g.strideWidth * channels, lanes: lanes, isa: ISA.self)
                                 } else {
                                     sumTapProductsFourPixels(
                                         taps, count: count, filter, dy, secondPixelStride: lanes,
-                                        into: scratch, outPixelStride: lanes, lanes: lanes)
+                                        into: scratch, outPixelStride: lanes, lanes: lanes, isa: ISA.self)
                                     for p in 0..<4 {
                                         reduceDepthMultiplierGroups(
                                             scratch + p * lanes, into: out + p * g.strideWidth * channels,

@@ -84,7 +84,7 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                         if colTaps.startsBlockOfFour[ow] {
                             sumTapProductsFourPixels(
                                 taps, count: count, filter, source + shift, secondPixelStride: g.strideWidth * lanes,
-                                into: out, outPixelStride: lanes, lanes: lanes)
+                                into: out, outPixelStride: lanes, lanes: lanes, isa: ISA.self)
                             ow += 4
                             shift += 4 * g.strideWidth * lanes
                         } else {

@@ -12,15 +12,16 @@ public struct TapOffsets: Sendable {
     }
 }
 
+// Summation order, shared by every function here and every path inside
+// them (register tiles of any width, scalar tails): each lane's sum starts
+// at zero and adds the taps' products left to right, one rounding per
+// multiply and per add, never fused. Which path handles a lane therefore
+// never changes its value, so results don't depend on the vector width,
+// the instruction set or the thread count.
+
 /// `out[j] = Σ_t a[taps[t].first + j] * b[taps[t].second + j]` for `j` in
-/// `0..<lanes`, with the sums kept in registers across all taps.
-///
-/// Summation order, the same for every lane whichever path handles it (four
-/// vectors, one vector or the scalar tail): even taps and odd taps are summed
-/// separately, left to right from zero, then `even + odd`. The two chains
-/// halve the add latency a pixel waits on; the fixed association keeps
-/// results independent of vector width and thread count, and no fused
-/// multiply-add is used, so they are independent of the ISA too.
+/// `0..<lanes`, with the sums kept in registers across all taps (four
+/// vectors at a time, then one, then scalars).
 @inlinable @inline(__always)
 func sumTapProducts<S: KernelScalar>(
     _ taps: UnsafePointer<TapOffsets>, count: Int,
@@ -31,63 +32,40 @@ func sumTapProducts<S: KernelScalar>(
     let bytes = width * MemoryLayout<S>.stride
     var j = 0
     while j + 4 * width <= lanes {
-        var even = (V(), V(), V(), V())
-        var odd = (V(), V(), V(), V())
-        @inline(__always) func products(_ t: Int) -> (V, V, V, V) {
+        var acc0 = V(), acc1 = V(), acc2 = V(), acc3 = V()
+        for t in 0..<count {
             let pa = UnsafeRawPointer(a + taps[t].first + j)
             let pb = UnsafeRawPointer(b + taps[t].second + j)
-            return (pa.loadUnaligned(as: V.self) * pb.loadUnaligned(as: V.self),
-                    pa.loadUnaligned(fromByteOffset: bytes, as: V.self)
-                        * pb.loadUnaligned(fromByteOffset: bytes, as: V.self),
-                    pa.loadUnaligned(fromByteOffset: 2 * bytes, as: V.self)
-                        * pb.loadUnaligned(fromByteOffset: 2 * bytes, as: V.self),
-                    pa.loadUnaligned(fromByteOffset: 3 * bytes, as: V.self)
-                        * pb.loadUnaligned(fromByteOffset: 3 * bytes, as: V.self))
-        }
-        var t = 0
-        while t + 1 < count {
-            let e = products(t), o = products(t + 1)
-            even = (even.0 + e.0, even.1 + e.1, even.2 + e.2, even.3 + e.3)
-            odd = (odd.0 + o.0, odd.1 + o.1, odd.2 + o.2, odd.3 + o.3)
-            t += 2
-        }
-        if t < count {
-            let e = products(t)
-            even = (even.0 + e.0, even.1 + e.1, even.2 + e.2, even.3 + e.3)
+            acc0 = acc0 + pa.loadUnaligned(as: V.self) * pb.loadUnaligned(as: V.self)
+            acc1 = acc1 + pa.loadUnaligned(fromByteOffset: bytes, as: V.self)
+                * pb.loadUnaligned(fromByteOffset: bytes, as: V.self)
+            acc2 = acc2 + pa.loadUnaligned(fromByteOffset: 2 * bytes, as: V.self)
+                * pb.loadUnaligned(fromByteOffset: 2 * bytes, as: V.self)
+            acc3 = acc3 + pa.loadUnaligned(fromByteOffset: 3 * bytes, as: V.self)
+                * pb.loadUnaligned(fromByteOffset: 3 * bytes, as: V.self)
         }
         let po = UnsafeMutableRawPointer(out + j)
-        po.storeBytes(of: even.0 + odd.0, as: V.self)
-        po.storeBytes(of: even.1 + odd.1, toByteOffset: bytes, as: V.self)
-        po.storeBytes(of: even.2 + odd.2, toByteOffset: 2 * bytes, as: V.self)
-        po.storeBytes(of: even.3 + odd.3, toByteOffset: 3 * bytes, as: V.self)
+        po.storeBytes(of: acc0, as: V.self)
+        po.storeBytes(of: acc1, toByteOffset: bytes, as: V.self)
+        po.storeBytes(of: acc2, toByteOffset: 2 * bytes, as: V.self)
+        po.storeBytes(of: acc3, toByteOffset: 3 * bytes, as: V.self)
         j += 4 * width
     }
     while j + width <= lanes {
-        var even = V(), odd = V()
-        var t = 0
-        while t + 1 < count {
-            even = even + UnsafeRawPointer(a + taps[t].first + j).loadUnaligned(as: V.self)
-                * UnsafeRawPointer(b + taps[t].second + j).loadUnaligned(as: V.self)
-            odd = odd + UnsafeRawPointer(a + taps[t + 1].first + j).loadUnaligned(as: V.self)
-                * UnsafeRawPointer(b + taps[t + 1].second + j).loadUnaligned(as: V.self)
-            t += 2
-        }
-        if t < count {
-            even = even + UnsafeRawPointer(a + taps[t].first + j).loadUnaligned(as: V.self)
+        var acc = V()
+        for t in 0..<count {
+            acc = acc + UnsafeRawPointer(a + taps[t].first + j).loadUnaligned(as: V.self)
                 * UnsafeRawPointer(b + taps[t].second + j).loadUnaligned(as: V.self)
         }
-        UnsafeMutableRawPointer(out + j).storeBytes(of: even + odd, as: V.self)
+        UnsafeMutableRawPointer(out + j).storeBytes(of: acc, as: V.self)
         j += width
     }
     while j < lanes {
-        var even: S = 0, odd: S = 0
-        var t = 0
-        while t < count {
-            let product = a[taps[t].first + j] * b[taps[t].second + j]
-            if t & 1 == 0 { even = even + product } else { odd = odd + product }
-            t += 1
+        var acc: S = 0
+        for t in 0..<count {
+            acc = acc + a[taps[t].first + j] * b[taps[t].second + j]
         }
-        out[j] = even + odd
+        out[j] = acc
         j += 1
     }
 }
@@ -96,55 +74,73 @@ func sumTapProducts<S: KernelScalar>(
 /// differ only by a shift of the second operand: pixel `p` reads
 /// `b[taps[t].second + p * secondPixelStride + j]` and writes
 /// `out[p * outPixelStride + j]`. The first operand (the filter) is loaded
-/// once per tap for all four, and the eight independent sums per vector hide
-/// the add latency. Same summation order as the single-pixel version.
+/// once per tap for all four pixels, and the pixels' sums are independent,
+/// which hides the add latency. With a wide register file (AVX-512) tiles
+/// are two vectors wide.
 @inlinable @inline(__always)
-func sumTapProductsFourPixels<S: KernelScalar>(
+func sumTapProductsFourPixels<S: KernelScalar, ISA: InstructionSetTag>(
     _ taps: UnsafePointer<TapOffsets>, count: Int,
     _ a: UnsafePointer<S>, _ b: UnsafePointer<S>, secondPixelStride: Int,
-    into out: UnsafeMutablePointer<S>, outPixelStride: Int, lanes: Int
+    into out: UnsafeMutablePointer<S>, outPixelStride: Int, lanes: Int, isa: ISA.Type
 ) {
     typealias V = SIMD16<S>
     let width = V.scalarCount
     var j = 0
+    @inline(__always) func load(_ p: UnsafePointer<S>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+    @inline(__always) func store(_ v: V, _ p: UnsafeMutablePointer<S>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self)
+    }
+    if ISA.hasWideRegisterFile {
+        while j + 2 * width <= lanes {
+            var a0 = V(), a1 = V(), a2 = V(), a3 = V(), b0 = V(), b1 = V(), b2 = V(), b3 = V()
+            for t in 0..<count {
+                let pw = a + taps[t].first + j
+                let w0 = load(pw), w1 = load(pw + width)
+                let pb = b + taps[t].second + j
+                a0 = a0 + w0 * load(pb)
+                b0 = b0 + w1 * load(pb + width)
+                a1 = a1 + w0 * load(pb + secondPixelStride)
+                b1 = b1 + w1 * load(pb + secondPixelStride + width)
+                a2 = a2 + w0 * load(pb + 2 * secondPixelStride)
+                b2 = b2 + w1 * load(pb + 2 * secondPixelStride + width)
+                a3 = a3 + w0 * load(pb + 3 * secondPixelStride)
+                b3 = b3 + w1 * load(pb + 3 * secondPixelStride + width)
+            }
+            let po = out + j
+            store(a0, po)
+            store(b0, po + width)
+            store(a1, po + outPixelStride)
+            store(b1, po + outPixelStride + width)
+            store(a2, po + 2 * outPixelStride)
+            store(b2, po + 2 * outPixelStride + width)
+            store(a3, po + 3 * outPixelStride)
+            store(b3, po + 3 * outPixelStride + width)
+            j += 2 * width
+        }
+    }
     while j + width <= lanes {
-        var even = (V(), V(), V(), V())
-        var odd = (V(), V(), V(), V())
-        @inline(__always) func products(_ t: Int) -> (V, V, V, V) {
-            let w = UnsafeRawPointer(a + taps[t].first + j).loadUnaligned(as: V.self)
+        var a0 = V(), a1 = V(), a2 = V(), a3 = V()
+        for t in 0..<count {
+            let w = load(a + taps[t].first + j)
             let pb = b + taps[t].second + j
-            return (w * UnsafeRawPointer(pb).loadUnaligned(as: V.self),
-                    w * UnsafeRawPointer(pb + secondPixelStride).loadUnaligned(as: V.self),
-                    w * UnsafeRawPointer(pb + 2 * secondPixelStride).loadUnaligned(as: V.self),
-                    w * UnsafeRawPointer(pb + 3 * secondPixelStride).loadUnaligned(as: V.self))
+            a0 = a0 + w * load(pb)
+            a1 = a1 + w * load(pb + secondPixelStride)
+            a2 = a2 + w * load(pb + 2 * secondPixelStride)
+            a3 = a3 + w * load(pb + 3 * secondPixelStride)
         }
-        var t = 0
-        while t + 1 < count {
-            let e = products(t), o = products(t + 1)
-            even = (even.0 + e.0, even.1 + e.1, even.2 + e.2, even.3 + e.3)
-            odd = (odd.0 + o.0, odd.1 + o.1, odd.2 + o.2, odd.3 + o.3)
-            t += 2
-        }
-        if t < count {
-            let e = products(t)
-            even = (even.0 + e.0, even.1 + e.1, even.2 + e.2, even.3 + e.3)
-        }
-        UnsafeMutableRawPointer(out + j).storeBytes(of: even.0 + odd.0, as: V.self)
-        UnsafeMutableRawPointer(out + outPixelStride + j).storeBytes(of: even.1 + odd.1, as: V.self)
-        UnsafeMutableRawPointer(out + 2 * outPixelStride + j).storeBytes(of: even.2 + odd.2, as: V.self)
-        UnsafeMutableRawPointer(out + 3 * outPixelStride + j).storeBytes(of: even.3 + odd.3, as: V.self)
+        store(a0, out + j)
+        store(a1, out + outPixelStride + j)
+        store(a2, out + 2 * outPixelStride + j)
+        store(a3, out + 3 * outPixelStride + j)
         j += width
     }
     while j < lanes {
         for p in 0..<4 {
-            var even: S = 0, odd: S = 0
-            var t = 0
-            while t < count {
-                let product = a[taps[t].first + j] * b[taps[t].second + p * secondPixelStride + j]
-                if t & 1 == 0 { even = even + product } else { odd = odd + product }
-                t += 1
+            var acc: S = 0
+            for t in 0..<count {
+                acc = acc + a[taps[t].first + j] * b[taps[t].second + p * secondPixelStride + j]
             }
-            out[p * outPixelStride + j] = even + odd
+            out[p * outPixelStride + j] = acc
         }
         j += 1
     }
