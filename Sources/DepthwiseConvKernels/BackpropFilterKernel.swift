@@ -1,12 +1,27 @@
 /// Gradient of a depthwise convolution with respect to its filter, NHWC:
-/// `result[kh, kw, c, m]` is the sum over `n`, `oh`, `ow` (in that order,
-/// ascending) of `input[n, ih, iw, c] * outBackprop[n, oh, ow, c * M + m]`
-/// for the input pixels `(ih, iw)` the tap reads.
+/// `result[kh, kw, c, m]` is the sum over `n`, `oh`, `ow` of
+/// `input[n, ih, iw, c] * outBackprop[n, oh, ow, c * M + m]` for the input
+/// pixels `(ih, iw)` the tap reads.
 ///
-/// Work is split over (tap, block of lanes); each result element is owned by
-/// one task and summed in the same order whatever the thread count, so the
-/// result does not depend on it. Every element is written, so an empty batch
-/// or output gives zeros.
+/// Summation order, a function of the geometry only: ``FilterGradientPartition``
+/// cuts the `(n, oh)` rows into chunks; within a chunk every element is
+/// summed from zero over the chunk's rows, then `ow`, ascending; the chunks'
+/// partial sums are then added to the first chunk's in chunk order. No fused
+/// multiply-add is used and lanes never mix, so the result is the same for
+/// every thread count, vector width and instruction set.
+///
+/// Work: tasks are (chunk, lane range) pairs; a task walks its chunk in small
+/// groups of rows. For a group it first copies the input rows and output
+/// gradient rows it reads to 64-byte aligned scratch in the `C * M` lane
+/// layout (the input channel value repeated over its `M` lanes), so a depth
+/// multiplier needs no special case and the strided reads below hit cache.
+/// Then, for each block of lanes (one SIMD vector) and each row of the
+/// group, up to nine filter taps keep their sums in registers over one pass
+/// along the row: each output-gradient vector is loaded once and multiplied
+/// by the input vector of every tap. Output columns where all taps of the
+/// pass are inside the input run without bounds checks; the valid columns of
+/// each tap are computed once per call. Every element of `result` is
+/// written; an empty batch or output gives zeros.
 ///
 /// - Precondition: `geometry` was validated; buffers hold the geometry's
 ///   element counts; `result` overlaps neither input.
@@ -19,40 +34,538 @@ public func depthwiseBackpropFilterNHWC<S: KernelScalar, ISA: InstructionSetTag>
     threads: Int,
     isa: ISA.Type
 ) {
+    // Blocks of 64 bytes with AVX-512's 32 registers, 32 bytes with AVX2's 16
+    // and 16 on the baseline, so the nine sums of a pass stay in registers.
+    if ISA.hasWideRegisterFile {
+        if S.self == Float.self {
+            filterGradientNHWC(g, input, outBackprop, result, threads, SIMD16<S>.self, ISA.self)
+        } else {
+            filterGradientNHWC(g, input, outBackprop, result, threads, SIMD8<S>.self, ISA.self)
+        }
+    } else if ISA.self == BaselineISA.self {
+        if S.self == Float.self {
+            filterGradientNHWC(g, input, outBackprop, result, threads, SIMD4<S>.self, ISA.self)
+        } else {
+            filterGradientNHWC(g, input, outBackprop, result, threads, SIMD2<S>.self, ISA.self)
+        }
+    } else {
+        if S.self == Float.self {
+            filterGradientNHWC(g, input, outBackprop, result, threads, SIMD8<S>.self, ISA.self)
+        } else {
+            filterGradientNHWC(g, input, outBackprop, result, threads, SIMD4<S>.self, ISA.self)
+        }
+    }
+}
+
+/// The kernel with lane blocks of type `V` (narrower ones for the tail).
+///
+/// Every helper is generic over `ISA` as well: their specializations are then
+/// distinct symbols in each instruction-set module, which the linker can't
+/// merge into a single variant for all of them.
+@inlinable
+func filterGradientNHWC<S: KernelScalar, V: FilterGradientLanes, ISA: InstructionSetTag>(
+    _ g: ConvGeometry, _ input: UnsafePointer<S>, _ outBackprop: UnsafePointer<S>,
+    _ result: UnsafeMutablePointer<S>, _ threads: Int, _: V.Type, _: ISA.Type
+) where V.Element == S {
     let lanes = g.outputChannels
     let taps = g.filterHeight * g.filterWidth
-    guard taps > 0, lanes > 0 else { return }
-    let m = g.depthMultiplier
-    // Blocks are whole channels (all M lanes of a channel stay together).
-    let channelsPerBlock = max(1, 256 / m)
-    let blocks = (g.channels + channelsPerBlock - 1) / channelsPerBlock
-    parallelFor(taps * blocks, threads: threads) { taskRange in
+    let count = taps * lanes
+    guard count > 0 else { return }
+    let part = FilterGradientPartition(g)
+    guard part.rows > 0, g.outputWidth > 0 else {
+        result.update(repeating: 0, count: count)
+        return
+    }
+    let width = V.laneCount
+    // Lane ranges split the tasks further only when the chunks alone can't
+    // keep the threads busy. They change no sum, so they may depend on
+    // `threads`; each range copies only its own lanes.
+    let blocks = lanes / width
+    let splits = threads > 1 && part.chunks < 2 * threads && part.work >= 1 << 17
+        ? max(1, min(blocks, (2 * threads + part.chunks - 1) / part.chunks)) : 1
+    // Output columns each filter column reads inside the input.
+    let columns = UnsafeMutablePointer<Int>.allocate(capacity: 2 * g.filterWidth)
+    defer { columns.deallocate() }
+    for kw in 0..<g.filterWidth {
+        let shift = kw * g.dilationWidth - g.padLeft
+        // 0 <= ow * SW + shift < W  <=>  ceil(-shift / SW) <= ow < ceil((W - shift) / SW)
+        let lo = min(max(filterGradientCeilDiv(-shift, g.strideWidth), 0), g.outputWidth)
+        let hi = filterGradientCeilDiv(g.inputWidth - shift, g.strideWidth)
+        columns[2 * kw] = lo
+        columns[2 * kw + 1] = min(max(hi, lo), g.outputWidth)
+    }
+    let columnRanges = UnsafePointer(columns)
+    let partials: UnsafeMutablePointer<S>? = part.chunks > 1 ? .allocate(capacity: (part.chunks - 1) * count) : nil
+    defer { partials?.deallocate() }
+    parallelFor(part.chunks * splits, threads: threads) { taskRange in
+        let space = FilterGradientWorkspace<S, ISA>(g, rowsPerGroup: part.rowsPerGroup)
+        defer { space.deallocate() }
         for task in taskRange {
-            let tap = task / blocks
-            let block = task - tap * blocks
-            let kh = tap / g.filterWidth
-            let kw = tap - kh * g.filterWidth
-            let c0 = block * channelsPerBlock
-            let blockChannels = min(channelsPerBlock, g.channels - c0)
-            let acc = result + tap * lanes + c0 * m
-            acc.update(repeating: 0, count: blockChannels * m)
-            for n in 0..<g.batch {
-                for oh in 0..<g.outputHeight {
-                    let ih = oh * g.strideHeight - g.padTop + kh * g.dilationHeight
-                    guard ih >= 0, ih < g.inputHeight else { continue }
-                    for ow in 0..<g.outputWidth {
-                        let iw = ow * g.strideWidth - g.padLeft + kw * g.dilationWidth
-                        guard iw >= 0, iw < g.inputWidth else { continue }
-                        let x = input + ((n * g.inputHeight + ih) * g.inputWidth + iw) * g.channels + c0
-                        let dy = outBackprop + ((n * g.outputHeight + oh) * g.outputWidth + ow) * lanes + c0 * m
-                        if m == 1 {
-                            multiplyAccumulate(acc, x, dy, count: blockChannels)
-                        } else {
-                            broadcastMultiplyAccumulate(acc, x: x, w: dy, channels: blockChannels, multiplier: m)
-                        }
-                    }
+            let chunk = task / splits
+            let split = task - chunk * splits
+            let laneStart = blocks * split / splits * width
+            let laneEnd = split == splits - 1 ? lanes : blocks * (split + 1) / splits * width
+            // Rows cached for other lanes lack these ones; consecutive chunks
+            // of one lane range share the rows at their boundary.
+            space.setLanes(laneStart..<laneEnd)
+            let partial = chunk == 0 ? result : partials.unsafelyUnwrapped + (chunk - 1) * count
+            for t in 0..<taps {
+                (partial + t * lanes + laneStart).update(repeating: 0, count: laneEnd - laneStart)
+            }
+            let rowRange = part.rowRange(chunk)
+            var row = rowRange.lowerBound
+            while row < rowRange.upperBound {
+                // Groups stay within one image.
+                let n = row / g.outputHeight
+                let oh = row - n * g.outputHeight
+                let end = min(row + part.rowsPerGroup, rowRange.upperBound, (n + 1) * g.outputHeight)
+                filterGradientRowGroup(
+                    g, n: n, oh: oh, rows: end - row, input: input,
+                    outBackprop: outBackprop + row * g.outputWidth * lanes, columns: columnRanges,
+                    space: space, partial: partial, V.self, ISA.self)
+                row = end
+            }
+        }
+    }
+    // Add the other chunks' partials to the first chunk's, in chunk order.
+    guard let partials else { return }
+    let piece = 4096
+    let pieces = (count + piece - 1) / piece
+    parallelFor(pieces, threads: count * (part.chunks - 1) < 1 << 16 ? 1 : threads) { pieceRange in
+        for p in pieceRange {
+            let start = p * piece
+            let end = min(start + piece, count)
+            for chunk in 1..<part.chunks {
+                let source = partials + (chunk - 1) * count
+                for e in start..<end {
+                    result[e] = result[e] + source[e]
                 }
             }
         }
+    }
+}
+
+/// `ceil(a / b)` for `b > 0`.
+@inlinable @inline(__always)
+func filterGradientCeilDiv(_ a: Int, _ b: Int) -> Int {
+    a >= 0 ? (a + b - 1) / b : -((-a) / b)
+}
+
+/// Output rows `oh..<oh + rows` of image `n`, for the workspace's lanes:
+/// stages their operands, then runs every lane block over every row, up to
+/// nine taps per pass.
+@inlinable
+func filterGradientRowGroup<S: KernelScalar, V: FilterGradientLanes, ISA: InstructionSetTag>(
+    _ g: ConvGeometry, n: Int, oh firstRow: Int, rows: Int, input: UnsafePointer<S>,
+    outBackprop: UnsafePointer<S>, columns: UnsafePointer<Int>, space: FilterGradientWorkspace<S, ISA>,
+    partial: UnsafeMutablePointer<S>, _: V.Type, _: ISA.Type
+) where V.Element == S {
+    let lanes = g.outputChannels
+    let taps = g.filterHeight * g.filterWidth
+    let stride = space.pixelStride
+    let ow = g.outputWidth
+    space.loadInputRows(g, input: input, n: n, firstRow: firstRow, rows: rows)
+    for i in 0..<rows {
+        let rowShift = (firstRow + i) * g.strideHeight - g.padTop
+        let (khLo, khHi) = space.filterRows(g, rowShift: rowShift)
+        let descriptors = space.descriptors + i * taps
+        var count = 0
+        for kh in khLo..<khHi {
+            let row = UnsafePointer(space.inputRow(n * g.inputHeight + rowShift + kh * g.dilationHeight))
+            for kw in 0..<g.filterWidth {
+                // A filter column that never reads inside the input adds
+                // nothing; leaving it out keeps the others' fast path.
+                let lo = columns[2 * kw], hi = columns[2 * kw + 1]
+                guard lo < hi else { continue }
+                let x = row + (lo * g.strideWidth - g.padLeft + kw * g.dilationWidth) * stride
+                descriptors[count] = FilterGradientTap(
+                    x: x, acc: (kh * g.filterWidth + kw) * lanes, lo: lo, hi: hi)
+                count += 1
+            }
+        }
+        if count > 0 {
+            space.stageOutputGradient(g, outBackprop + i * ow * lanes, row: i)
+        }
+        space.tapCounts[i] = count
+    }
+    let xStep = g.strideWidth * stride
+    var lane = space.lanes.lowerBound
+    let laneEnd = space.lanes.upperBound
+    @inline(__always) func passes<W: FilterGradientLanes>(_: W.Type) where W.Element == S {
+        for i in 0..<rows {
+            let count = space.tapCounts[i]
+            guard count > 0 else { continue }
+            let groups = (count + 8) / 9
+            for group in 0..<groups {
+                let first = count * group / groups
+                filterGradientPass(
+                    W.self, ISA.self, size: count * (group + 1) / groups - first,
+                    taps: space.descriptors + i * taps + first, lane: lane,
+                    dy: space.outputGradient + i * ow * stride, dyStep: stride, xStep: xStep, width: ow,
+                    partial: partial)
+            }
+        }
+        lane += W.laneCount
+    }
+    // Whole vectors, then at most one half and one quarter, then single lanes.
+    while lane + V.laneCount <= laneEnd { passes(V.self) }
+    if V.laneCount > 8, lane + 8 <= laneEnd { passes(SIMD8<S>.self) }
+    if V.laneCount > 4, lane + 4 <= laneEnd { passes(SIMD4<S>.self) }
+    while lane < laneEnd { passes(FilterGradientScalarLane<S>.self) }
+}
+
+/// ``filterGradientPass(_:_:_:taps:lane:dy:dyStep:xStep:width:partial:)``
+/// for a run-time tap count of 1 to 9.
+@inlinable @inline(__always)
+func filterGradientPass<V: FilterGradientLanes, ISA: InstructionSetTag>(
+    _: V.Type, _: ISA.Type, size: Int, taps: UnsafePointer<FilterGradientTap<V.Element>>, lane: Int,
+    dy: UnsafePointer<V.Element>, dyStep: Int, xStep: Int, width: Int, partial: UnsafeMutablePointer<V.Element>
+) {
+    switch size {
+    case 1:
+        filterGradientPass(
+            V.self, FilterGradientTaps1.self, ISA.self, taps: taps, lane: lane, dy: dy, dyStep: dyStep,
+            xStep: xStep, width: width, partial: partial)
+    case 2:
+        filterGradientPass(
+            V.self, FilterGradientTaps2.self, ISA.self, taps: taps, lane: lane, dy: dy, dyStep: dyStep,
+            xStep: xStep, width: width, partial: partial)
+    case 3:
+        filterGradientPass(
+            V.self, FilterGradientTaps3.self, ISA.self, taps: taps, lane: lane, dy: dy, dyStep: dyStep,
+            xStep: xStep, width: width, partial: partial)
+    case 4:
+        filterGradientPass(
+            V.self, FilterGradientTaps4.self, ISA.self, taps: taps, lane: lane, dy: dy, dyStep: dyStep,
+            xStep: xStep, width: width, partial: partial)
+    case 5:
+        filterGradientPass(
+            V.self, FilterGradientTaps5.self, ISA.self, taps: taps, lane: lane, dy: dy, dyStep: dyStep,
+            xStep: xStep, width: width, partial: partial)
+    case 6:
+        filterGradientPass(
+            V.self, FilterGradientTaps6.self, ISA.self, taps: taps, lane: lane, dy: dy, dyStep: dyStep,
+            xStep: xStep, width: width, partial: partial)
+    case 7:
+        filterGradientPass(
+            V.self, FilterGradientTaps7.self, ISA.self, taps: taps, lane: lane, dy: dy, dyStep: dyStep,
+            xStep: xStep, width: width, partial: partial)
+    case 8:
+        filterGradientPass(
+            V.self, FilterGradientTaps8.self, ISA.self, taps: taps, lane: lane, dy: dy, dyStep: dyStep,
+            xStep: xStep, width: width, partial: partial)
+    case 9:
+        filterGradientPass(
+            V.self, FilterGradientTaps9.self, ISA.self, taps: taps, lane: lane, dy: dy, dyStep: dyStep,
+            xStep: xStep, width: width, partial: partial)
+    default: break
+    }
+}
+
+/// One pass along an output row for one lane block and `N.value` taps (1 to
+/// 9): adds `x[tap, ow] * dy[ow]` to each tap's sums, `ow` ascending. The
+/// sums are loaded from `partial` first and stored back after. Not inlined:
+/// one function per tap count and lane type keeps the callers small.
+@inlinable @inline(never)
+func filterGradientPass<V: FilterGradientLanes, N: FilterGradientTapCount, ISA: InstructionSetTag>(
+    _: V.Type, _: N.Type, _: ISA.Type, taps: UnsafePointer<FilterGradientTap<V.Element>>, lane: Int,
+    dy: UnsafePointer<V.Element>, dyStep: Int, xStep: Int, width: Int, partial: UnsafeMutablePointer<V.Element>
+) {
+    typealias S = V.Element
+    let k = N.value
+    @inline(__always) func load(_ p: UnsafePointer<S>) -> V {
+        UnsafeRawPointer(p).loadUnaligned(as: V.self)
+    }
+    // Taps past `k` alias tap 0 and are never used.
+    let t0 = taps[0]
+    let t1 = taps[k > 1 ? 1 : 0]
+    let t2 = taps[k > 2 ? 2 : 0]
+    let t3 = taps[k > 3 ? 3 : 0]
+    let t4 = taps[k > 4 ? 4 : 0]
+    let t5 = taps[k > 5 ? 5 : 0]
+    let t6 = taps[k > 6 ? 6 : 0]
+    let t7 = taps[k > 7 ? 7 : 0]
+    let t8 = taps[k > 8 ? 8 : 0]
+    var a0 = load(partial + t0.acc + lane)
+    var a1 = k > 1 ? load(partial + t1.acc + lane) : V()
+    var a2 = k > 2 ? load(partial + t2.acc + lane) : V()
+    var a3 = k > 3 ? load(partial + t3.acc + lane) : V()
+    var a4 = k > 4 ? load(partial + t4.acc + lane) : V()
+    var a5 = k > 5 ? load(partial + t5.acc + lane) : V()
+    var a6 = k > 6 ? load(partial + t6.acc + lane) : V()
+    var a7 = k > 7 ? load(partial + t7.acc + lane) : V()
+    var a8 = k > 8 ? load(partial + t8.acc + lane) : V()
+    // Columns where every tap of the pass reads inside the input.
+    var lo = t0.lo, hi = t0.hi
+    if k > 1 { lo = max(lo, t1.lo); hi = min(hi, t1.hi) }
+    if k > 2 { lo = max(lo, t2.lo); hi = min(hi, t2.hi) }
+    if k > 3 { lo = max(lo, t3.lo); hi = min(hi, t3.hi) }
+    if k > 4 { lo = max(lo, t4.lo); hi = min(hi, t4.hi) }
+    if k > 5 { lo = max(lo, t5.lo); hi = min(hi, t5.hi) }
+    if k > 6 { lo = max(lo, t6.lo); hi = min(hi, t6.hi) }
+    if k > 7 { lo = max(lo, t7.lo); hi = min(hi, t7.hi) }
+    if k > 8 { lo = max(lo, t8.lo); hi = min(hi, t8.hi) }
+    hi = max(hi, lo)
+    let x0 = t0.x + lane
+    let x1 = t1.x + lane
+    let x2 = t2.x + lane
+    let x3 = t3.x + lane
+    let x4 = t4.x + lane
+    let x5 = t5.x + lane
+    let x6 = t6.x + lane
+    let x7 = t7.x + lane
+    let x8 = t8.x + lane
+    let d = dy + lane
+    @inline(__always) func border(_ ow: Int) {
+        let dv = load(d + ow &* dyStep)
+        if ow >= t0.lo, ow < t0.hi { a0 = a0 + load(x0 + (ow &- t0.lo) &* xStep) * dv }
+        if k > 1, ow >= t1.lo, ow < t1.hi { a1 = a1 + load(x1 + (ow &- t1.lo) &* xStep) * dv }
+        if k > 2, ow >= t2.lo, ow < t2.hi { a2 = a2 + load(x2 + (ow &- t2.lo) &* xStep) * dv }
+        if k > 3, ow >= t3.lo, ow < t3.hi { a3 = a3 + load(x3 + (ow &- t3.lo) &* xStep) * dv }
+        if k > 4, ow >= t4.lo, ow < t4.hi { a4 = a4 + load(x4 + (ow &- t4.lo) &* xStep) * dv }
+        if k > 5, ow >= t5.lo, ow < t5.hi { a5 = a5 + load(x5 + (ow &- t5.lo) &* xStep) * dv }
+        if k > 6, ow >= t6.lo, ow < t6.hi { a6 = a6 + load(x6 + (ow &- t6.lo) &* xStep) * dv }
+        if k > 7, ow >= t7.lo, ow < t7.hi { a7 = a7 + load(x7 + (ow &- t7.lo) &* xStep) * dv }
+        if k > 8, ow >= t8.lo, ow < t8.hi { a8 = a8 + load(x8 + (ow &- t8.lo) &* xStep) * dv }
+    }
+    var ow = 0
+    while ow < lo {
+        border(ow)
+        ow += 1
+    }
+    if lo < hi {
+        let b0 = x0 + (lo - t0.lo) * xStep
+        let b1 = k > 1 ? x1 + (lo - t1.lo) * xStep : x0
+        let b2 = k > 2 ? x2 + (lo - t2.lo) * xStep : x0
+        let b3 = k > 3 ? x3 + (lo - t3.lo) * xStep : x0
+        let b4 = k > 4 ? x4 + (lo - t4.lo) * xStep : x0
+        let b5 = k > 5 ? x5 + (lo - t5.lo) * xStep : x0
+        let b6 = k > 6 ? x6 + (lo - t6.lo) * xStep : x0
+        let b7 = k > 7 ? x7 + (lo - t7.lo) * xStep : x0
+        let b8 = k > 8 ? x8 + (lo - t8.lo) * xStep : x0
+        var e = 0
+        var f = lo * dyStep
+        for _ in lo..<hi {
+            let dv = load(d + f)
+            a0 = a0 + load(b0 + e) * dv
+            if k > 1 { a1 = a1 + load(b1 + e) * dv }
+            if k > 2 { a2 = a2 + load(b2 + e) * dv }
+            if k > 3 { a3 = a3 + load(b3 + e) * dv }
+            if k > 4 { a4 = a4 + load(b4 + e) * dv }
+            if k > 5 { a5 = a5 + load(b5 + e) * dv }
+            if k > 6 { a6 = a6 + load(b6 + e) * dv }
+            if k > 7 { a7 = a7 + load(b7 + e) * dv }
+            if k > 8 { a8 = a8 + load(b8 + e) * dv }
+            e = e &+ xStep
+            f = f &+ dyStep
+        }
+    }
+    ow = hi
+    while ow < width {
+        border(ow)
+        ow += 1
+    }
+    @inline(__always) func store(_ v: V, _ t: FilterGradientTap<S>) {
+        UnsafeMutableRawPointer(partial + t.acc + lane).storeBytes(of: v, as: V.self)
+    }
+    store(a0, t0)
+    if k > 1 { store(a1, t1) }
+    if k > 2 { store(a2, t2) }
+    if k > 3 { store(a3, t3) }
+    if k > 4 { store(a4, t4) }
+    if k > 5 { store(a5, t5) }
+    if k > 6 { store(a6, t6) }
+    if k > 7 { store(a7, t7) }
+    if k > 8 { store(a8, t8) }
+}
+
+/// Per-task scratch: the input rows a group of output rows reads and the
+/// group's output-gradient rows, copied to 64-byte aligned rows of
+/// `pixelStride` elements per pixel in the `C * M` lane layout
+/// (`row[iw * pixelStride + c * M + m] = input[n, ih, iw, c]`), so every
+/// lane block is one aligned load. Input rows stay cached while later groups
+/// still read them. Only the current lane range is copied.
+@usableFromInline
+struct FilterGradientWorkspace<S: KernelScalar, ISA: InstructionSetTag> {
+    /// `slots` input rows of `inputWidth * pixelStride` elements.
+    @usableFromInline let inputRows: UnsafeMutablePointer<S>
+    /// The flattened input row (`n * H + ih`) each slot holds, or -1.
+    @usableFromInline let keys: UnsafeMutablePointer<Int>
+    @usableFromInline let slots: Int
+    @usableFromInline let rowSize: Int
+    /// `rowsPerGroup` output-gradient rows of `outputWidth * pixelStride`.
+    @usableFromInline let outputGradient: UnsafeMutablePointer<S>
+    /// `rowsPerGroup * taps` tap descriptors and per row their count.
+    @usableFromInline let descriptors: UnsafeMutablePointer<FilterGradientTap<S>>
+    @usableFromInline let tapCounts: UnsafeMutablePointer<Int>
+    /// Elements from one pixel to the next: `C * M` rounded up to 64 bytes.
+    @usableFromInline let pixelStride: Int
+    /// The lanes being computed (and copied); heap-held so the struct can be
+    /// shared by value.
+    @usableFromInline let laneBounds: UnsafeMutablePointer<Int>
+
+    @inlinable
+    init(_ g: ConvGeometry, rowsPerGroup: Int) {
+        let align = 64 / MemoryLayout<S>.stride
+        pixelStride = (g.outputChannels + align - 1) / align * align
+        slots = FilterGradientPartition.inputRowSlots(g, rowsPerGroup: rowsPerGroup)
+        rowSize = g.inputWidth * pixelStride
+        inputRows = Self.allocateAligned(slots * rowSize)
+        outputGradient = Self.allocateAligned(rowsPerGroup * g.outputWidth * pixelStride)
+        keys = .allocate(capacity: slots)
+        keys.initialize(repeating: -1, count: slots)
+        let taps = g.filterHeight * g.filterWidth
+        descriptors = .allocate(capacity: max(1, rowsPerGroup * taps))
+        tapCounts = .allocate(capacity: rowsPerGroup)
+        laneBounds = .allocate(capacity: 2)
+        laneBounds.initialize(repeating: 0, count: 2)
+    }
+
+    @inlinable
+    static func allocateAligned(_ count: Int) -> UnsafeMutablePointer<S> {
+        UnsafeMutableRawPointer.allocate(byteCount: max(1, count) * MemoryLayout<S>.stride, alignment: 64)
+            .bindMemory(to: S.self, capacity: max(1, count))
+    }
+
+    @inlinable
+    func deallocate() {
+        UnsafeMutableRawPointer(inputRows).deallocate()
+        UnsafeMutableRawPointer(outputGradient).deallocate()
+        keys.deallocate()
+        descriptors.deallocate()
+        tapCounts.deallocate()
+        laneBounds.deallocate()
+    }
+
+    @inlinable
+    var lanes: Range<Int> { laneBounds[0]..<laneBounds[1] }
+
+    /// Switches to `lanes`, forgetting the cached rows if they change.
+    @inlinable
+    func setLanes(_ lanes: Range<Int>) {
+        guard lanes != self.lanes else { return }
+        laneBounds[0] = lanes.lowerBound
+        laneBounds[1] = lanes.upperBound
+        keys.update(repeating: -1, count: slots)
+    }
+
+    /// The filter rows `khLo..<khHi` that read inside the input for an output
+    /// row whose filter row 0 reads input row `rowShift`.
+    @inlinable
+    func filterRows(_ g: ConvGeometry, rowShift: Int) -> (Int, Int) {
+        // 0 <= rowShift + kh * DH < H
+        let lo = min(max(filterGradientCeilDiv(-rowShift, g.dilationHeight), 0), g.filterHeight)
+        let hi = min(max(filterGradientCeilDiv(g.inputHeight - rowShift, g.dilationHeight), lo), g.filterHeight)
+        return (lo, hi)
+    }
+
+    /// The slot holding flattened input row `key` (loaded by ``loadInputRows``).
+    @inlinable
+    func inputRow(_ key: Int) -> UnsafeMutablePointer<S> {
+        var s = 0
+        while s < slots - 1, keys[s] != key { s += 1 }
+        return inputRows + s * rowSize
+    }
+
+    /// Makes every input row that output rows `firstRow..<firstRow + rows`
+    /// of image `n` read resident, evicting only rows they don't read.
+    @inlinable
+    func loadInputRows(_ g: ConvGeometry, input: UnsafePointer<S>, n: Int, firstRow: Int, rows: Int) {
+        let imageBase = n * g.inputHeight
+        @inline(__always) func isRead(_ key: Int) -> Bool {
+            let ih = key - imageBase
+            for i in 0..<rows {
+                let rowShift = (firstRow + i) * g.strideHeight - g.padTop
+                let (khLo, khHi) = filterRows(g, rowShift: rowShift)
+                var kh = khLo
+                while kh < khHi {
+                    if rowShift + kh * g.dilationHeight == ih { return true }
+                    kh += 1
+                }
+            }
+            return false
+        }
+        let m = g.depthMultiplier
+        let lanes = self.lanes
+        let channelStart = lanes.lowerBound / m
+        let channelEnd = (lanes.upperBound + m - 1) / m
+        for i in 0..<rows {
+            let rowShift = (firstRow + i) * g.strideHeight - g.padTop
+            let (khLo, khHi) = filterRows(g, rowShift: rowShift)
+            guard khLo < khHi else { continue }
+            for kh in khLo..<khHi {
+                let key = imageBase + rowShift + kh * g.dilationHeight
+                var s = 0
+                while s < slots, keys[s] != key { s += 1 }
+                guard s == slots else { continue }
+                // A free slot exists: the group reads at most `slots`
+                // distinct rows (``FilterGradientPartition/inputRowSlots``).
+                s = 0
+                while s < slots - 1, keys[s] >= 0, isRead(keys[s]) { s += 1 }
+                keys[s] = key
+                filterGradientExpand(
+                    input + key * g.inputWidth * g.channels, into: inputRows + s * rowSize,
+                    pixels: g.inputWidth, channels: g.channels, channelRange: channelStart..<channelEnd,
+                    multiplier: m, pixelStride: pixelStride, ISA.self)
+            }
+        }
+    }
+
+    /// Copies the current lanes of output-gradient row `dy` (`outputWidth`
+    /// pixels of `C * M`) to staged row `row`: one sequential read the
+    /// hardware prefetches well, where the lane blocks would read it strided.
+    @inlinable
+    func stageOutputGradient(_ g: ConvGeometry, _ dy: UnsafePointer<S>, row: Int) {
+        let lanes = g.outputChannels
+        let target = outputGradient + row * g.outputWidth * pixelStride
+        let range = self.lanes
+        if pixelStride == lanes, range.count == lanes {
+            target.update(from: dy, count: g.outputWidth * lanes)
+        } else {
+            for p in 0..<g.outputWidth {
+                (target + p * pixelStride + range.lowerBound)
+                    .update(from: dy + p * lanes + range.lowerBound, count: range.count)
+            }
+        }
+    }
+}
+
+/// `out[p * pixelStride + c * M + j] = x[p * C + c]` for `p` in
+/// `0..<pixels`, `c` in `channelRange`, `j` in `0..<M`.
+@inlinable
+func filterGradientExpand<S: KernelScalar, ISA: InstructionSetTag>(
+    _ x: UnsafePointer<S>, into out: UnsafeMutablePointer<S>, pixels: Int, channels: Int,
+    channelRange: Range<Int>, multiplier m: Int, pixelStride: Int, _: ISA.Type
+) {
+    let c0 = channelRange.lowerBound, c1 = channelRange.upperBound
+    // Wrapping index arithmetic (the indices are in bounds) lets the
+    // compiler vectorize the repeated stores.
+    @inline(__always) func expand(_ m: Int) {
+        for p in 0..<pixels {
+            let source = x + p * channels
+            let target = out + p * pixelStride
+            var c = c0
+            while c < c1 {
+                let v = source[c]
+                var j = 0
+                while j < m {
+                    target[c &* m &+ j] = v
+                    j = j &+ 1
+                }
+                c = c &+ 1
+            }
+        }
+    }
+    switch m {
+    case 1 where pixelStride == channels && c0 == 0 && c1 == channels:
+        out.update(from: x, count: pixels * channels)
+    case 1:
+        for p in 0..<pixels {
+            (out + p * pixelStride + c0).update(from: x + p * channels + c0, count: c1 - c0)
+        }
+    case 2: expand(2)
+    case 3: expand(3)
+    case 4: expand(4)
+    default: expand(m)
     }
 }
