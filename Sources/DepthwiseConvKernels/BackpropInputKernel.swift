@@ -43,7 +43,8 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
         rowTaps.deallocate()
         colTaps.deallocate()
     }
-    let work = rows * lanes * max(1, g.filterHeight * g.filterWidth / (g.strideHeight * g.strideWidth))
+    // A rough work estimate (wrapping: it only picks the thread count).
+    let work = rows &* lanes &* max(1, (g.filterHeight &* g.filterWidth) / max(1, g.strideHeight &* g.strideWidth))
     parallelFor(rows, threads: work < 1 << 15 ? 1 : threads) { rowRange in
         withUnsafeTemporaryAllocation(of: TapOffsets.self, capacity: max(1, g.filterHeight * g.filterWidth)) { taps in
             withUnsafeTemporaryAllocation(of: S.self, capacity: m == 1 ? 1 : 4 * lanes) { scratch in
@@ -93,7 +94,8 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                                     sumTapProducts(taps, count: count, filter, dy, into: scratch, lanes: lanes)
                                     reduceDepthMultiplierGroups(scratch, into: out, channels: channels, multiplier: m)
                                 }
-                                iw += g.strideWidth
+                                // (Strides may be huge: step without overflowing.)
+                                iw = g.strideWidth >= g.inputWidth - iw ? g.inputWidth : iw + g.strideWidth
                                 shift += lanes
                             }
                         }

@@ -36,7 +36,8 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
         colTaps.deallocate()
     }
     let rowLanes = g.inputWidth * lanes
-    let work = rows * g.outputWidth * lanes * g.filterHeight * g.filterWidth
+    // A rough work estimate (wrapping: it only picks the thread count).
+    let work = rows &* g.outputWidth &* lanes &* g.filterHeight &* g.filterWidth
     parallelFor(rows, threads: work < 1 << 16 ? 1 : threads) { rowRange in
         withUnsafeTemporaryAllocation(of: TapOffsets.self, capacity: max(1, g.filterHeight * g.filterWidth)) { taps in
             withUnsafeTemporaryAllocation(of: S.self, capacity: m == 1 ? 1 : g.filterHeight * rowLanes) { widened in
@@ -86,11 +87,13 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                                 taps, count: count, filter, source + shift, secondPixelStride: g.strideWidth * lanes,
                                 into: out, outPixelStride: lanes, lanes: lanes, isa: ISA.self)
                             ow += 4
-                            shift += 4 * g.strideWidth * lanes
+                            shift &+= 4 &* g.strideWidth &* lanes
                         } else {
                             sumTapProducts(taps, count: count, filter, source + shift, into: out, lanes: lanes)
                             ow += 1
-                            shift += g.strideWidth * lanes
+                            // Wrapping: it is only used again when the next
+                            // pixel continues the pattern, i.e. really exists.
+                            shift &+= g.strideWidth &* lanes
                         }
                     }
                 }

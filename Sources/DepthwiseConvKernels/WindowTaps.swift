@@ -84,8 +84,12 @@ struct WindowTaps {
             }
         }
         for p in 0..<positions {
-            let last = p + 3 * step
-            startsBlockOfFour[p] = last < positions && pattern[last] == pattern[p]
+            // `p + 3 * step < positions`, without overflowing for huge steps.
+            guard step <= (positions - 1 - p) / 3 else {
+                startsBlockOfFour[p] = false
+                continue
+            }
+            startsBlockOfFour[p] = pattern[p + 3 * step] == pattern[p]
                 && pattern[p + step] == pattern[p] && pattern[p + 2 * step] == pattern[p]
         }
     }
@@ -100,7 +104,7 @@ struct WindowTaps {
         guard counts[q] == count else { return false }
         for i in 0..<count {
             let first = pairs[p * filterSize + i], other = pairs[q * filterSize + i]
-            guard other.tap == first.tap, other.position == first.position + pairedStep else { return false }
+            guard other.tap == first.tap, other.position == first.position &+ pairedStep else { return false }
         }
         return true
     }

@@ -58,9 +58,10 @@ struct OperationPlan {
     }
 
     /// Kernel-type scratch elements the call allocates.
-    func scratchCount(convertsType: Bool) -> Int {
-        (0..<3).reduce(0) { total, index in
-            needsStaging(index, convertsType: convertsType) ? total + max(counts[index], 1) : total
+    func scratchCount(convertsType: Bool) throws -> Int {
+        try (0..<3).reduce(0) { total, index in
+            guard needsStaging(index, convertsType: convertsType) else { return total }
+            return try checkedSum(total, max(counts[index], 1), "The scratch size")
         }
     }
 }

@@ -27,8 +27,9 @@ struct PreparedCall {
         let convertsType = T.scalarKind.convertsType
         try checkMemoryBudget(
             resultCount: allocatesResult ? plan.resultCount : 0, resultWidth: T.scalarKind.byteWidth,
-            scratchCount: plan.scratchCount(convertsType: convertsType),
+            scratchCount: try plan.scratchCount(convertsType: convertsType),
             scratchWidth: T.scalarKind == .float64 ? 8 : 4,
+            tableBytes: try checkedProduct(try tapTableEntries(geometry), 24, "The tap table size"),
             limit: try options.resolvedMemoryLimit())
         self.plan = plan
         self.threads = try options.resolvedThreadCount()
@@ -38,6 +39,9 @@ struct PreparedCall {
     /// Runs the call on two tensors and returns the result tensor.
     func run<T: DepthwiseScalar>(_ first: Tensor<T>, _ second: Tensor<T>, resultShape: [Int]) -> Tensor<T> {
         let count = plan.resultCount
+        // An empty result needs no storage (and writing the count of the
+        // shared empty-array storage from concurrent calls would race).
+        if count == 0 { return Tensor(uncheckedShape: resultShape, scalars: []) }
         let scalars = [T](unsafeUninitializedCapacity: count) { storage, initialized in
             first.scalars.withUnsafeBufferPointer { a in
                 second.scalars.withUnsafeBufferPointer { b in

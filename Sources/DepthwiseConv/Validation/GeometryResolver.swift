@@ -91,13 +91,39 @@ func resolveGeometry(
         let outputShape = format.shape(batch: batch, height: rows.size, width: cols.size, channels: outputChannels)
         _ = try elementCount(of: outputShape, name: "output shape")
     }
-    return ConvGeometry(
+    let geometry = ConvGeometry(
         batch: batch, inputHeight: inputHeight, inputWidth: inputWidth, channels: channels,
         depthMultiplier: multiplier, filterHeight: filterShape[0], filterWidth: filterShape[1],
         outputHeight: rows.size, outputWidth: cols.size,
         strideHeight: strides.height, strideWidth: strides.width,
         dilationHeight: dilations.height, dilationWidth: dilations.width,
         padTop: rows.padBefore, padBottom: rows.padAfter, padLeft: cols.padBefore, padRight: cols.padAfter)
+    try checkKernelArithmetic(geometry)
+    return geometry
+}
+
+/// Throws unless every product the kernels form fits in `Int`: element
+/// counts in NHWC order (a tensor with a zero dimension can still have huge
+/// partial products in another order) and the sizes of the per-call tap
+/// tables (see ``tapTableEntries(_:)``).
+private func checkKernelArithmetic(_ g: ConvGeometry) throws {
+    func product(_ factors: Int...) throws -> Int {
+        try factors.reduce(1) { try checkedProduct($0, $1, "A tensor size (\(factors))") }
+    }
+    _ = try product(g.batch, g.inputHeight, g.inputWidth, g.channels)
+    _ = try product(g.batch, g.outputHeight, g.outputWidth, g.channels, g.depthMultiplier)
+    _ = try product(g.filterHeight, g.filterWidth, g.channels, g.depthMultiplier)
+    _ = try tapTableEntries(g)
+}
+
+/// Entries of the tables the kernels build once per call (which taps reach
+/// which row and column), counted against the memory limit.
+func tapTableEntries(_ g: ConvGeometry) throws -> Int {
+    let rowEntries = try checkedProduct(
+        try checkedSum(g.inputHeight, g.outputHeight, "The tap table size"), g.filterHeight + 1, "The tap table size")
+    let colEntries = try checkedProduct(
+        try checkedSum(g.inputWidth, g.outputWidth, "The tap table size"), g.filterWidth + 1, "The tap table size")
+    return try checkedSum(rowEntries, colEntries, "The tap table size")
 }
 
 private func requireNonNegativeSizes(_ sizes: [Int], name: String) throws {

@@ -59,5 +59,10 @@ private func truncatedWindowCount(paddedInput: Int, _ effectiveFilterSize: Int, 
     }
     // For span >= 0 truncation is floor division, so adding `stride` first
     // and adding 1 after dividing agree; for span < 0 nothing overflows.
-    return span >= 0 ? span / stride + 1 : (span + stride) / stride
+    guard span >= 0 else { return (span + stride) / stride }
+    let (size, sizeOverflow) = (span / stride).addingReportingOverflow(1)
+    guard !sizeOverflow else {
+        throw DepthwiseConvError.invalidArgument("The output size overflows a 64-bit integer")
+    }
+    return size
 }
