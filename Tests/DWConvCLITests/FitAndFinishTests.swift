@@ -125,10 +125,11 @@ struct FitAndFinishTests {
 
     // MARK: - --max-memory
 
-    /// The forward fixture's result is [1, 4, 4, 4] float32: 256 bytes, no scratch.
+    /// The forward fixture's result is [1, 4, 4, 4] float32: 256 bytes, plus
+    /// 1536 bytes of the kernels' tap tables: 1792 bytes.
     @Test(
         "--max-memory accepts byte counts with units",
-        arguments: ["256", "256B", "256b", "1K", "1k", "1KB", "1KiB", "0.25K", "512M", "2G", "2GiB", "1T"])
+        arguments: ["1792", "1792B", "1792b", "2K", "2k", "2KB", "2KiB", "1.75K", "512M", "2G", "2GiB", "1T"])
     func maxMemoryAccepted(_ value: String) throws {
         let workspace = try Workspace()
         try Fixtures.write(to: workspace)
@@ -138,7 +139,7 @@ struct FitAndFinishTests {
         #expect(workspace.exists("out.npy"))
     }
 
-    @Test("--max-memory below the call's needs fails before computing", arguments: ["255", "0.2K", "0", "100B"])
+    @Test("--max-memory below the call's needs fails before computing", arguments: ["1791", "1.7K", "0", "100B"])
     func maxMemoryTooSmall(_ value: String) throws {
         let workspace = try Workspace()
         try Fixtures.write(to: workspace)
@@ -146,7 +147,7 @@ struct FitAndFinishTests {
         let result = try workspace.run(I.forward(["--max-memory": value]))
         #expect(result.exitedNormally && result.status == 1, "\(value): \(result)")
         #expect(result.errorLines.count == 1, "\(result)")
-        #expect(result.standardError.hasPrefix("error: The call needs 256 bytes"), "\(result)")
+        #expect(result.standardError.hasPrefix("error: The call needs 1792 bytes"), "\(result)")
         #expect(result.standardError.contains("memory limit"), "\(result)")
         #expect(try workspace.listing() == before)
     }
@@ -156,11 +157,12 @@ struct FitAndFinishTests {
         let workspace = try Workspace()
         try Fixtures.write(to: workspace)
         // --bfloat16: the result (64 bfloat16s, 128 bytes) plus float32 copies
-        // of the input (32), the filter (36) and the result (64): 528 bytes.
-        let result = try workspace.run(I.forward(["--max-memory": "655"], adding: ["--bfloat16"]))
+        // of the input (32), the filter (36) and the result (64): 528 bytes,
+        // and 1536 bytes of tap tables.
+        let result = try workspace.run(I.forward(["--max-memory": "2191"], adding: ["--bfloat16"]))
         #expect(result.status == 1, "\(result)")
-        #expect(result.standardError.contains("656 bytes (result 128, scratch 528)"), "\(result)")
-        let fits = try workspace.run(I.forward(["--max-memory": "656"], adding: ["--bfloat16"]))
+        #expect(result.standardError.contains("2192 bytes (result 128, scratch 2064)"), "\(result)")
+        let fits = try workspace.run(I.forward(["--max-memory": "2192"], adding: ["--bfloat16"]))
         #expect(fits.status == 0, "\(fits)")
     }
 
