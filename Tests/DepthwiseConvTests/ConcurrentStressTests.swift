@@ -295,6 +295,25 @@ import Testing
         }
     }
 
+    /// Finding 3, second form: with SAME padding, a filter 0 tall and a
+    /// dilation of Int.max make the effective filter size about Int.min, and
+    /// `covered - inputSize` traps. The filter is empty, so the valid
+    /// answer is zeros (or a thrown error).
+    @Test
+    func emptyFilterWithHugeDilationDoesNotTrap() throws {
+        do {
+            let y = try depthwiseConv2dNative(
+                input: Tensor<Float>(shape: [1, 3, 1, 1], scalars: [1, 2, 3]),
+                filter: Tensor<Float>(shape: [0, 3, 1, 2], scalars: []),
+                strides: [1, 31, 3, 1], padding: .same, dilations: [1, Int.max, 1, 1],
+                options: DepthwiseConvOptions(memoryLimit: 64 << 20))
+            let zeros = [Float](repeating: 0, count: 2)
+            #expect(y.scalars == zeros)
+        } catch is DepthwiseConvError {
+            // Refused: fine.
+        }
+    }
+
     /// Finding 4: `ConvGeometry.inputCount` (and `outputCount`,
     /// `filterCount`, `OperationPlan`'s pixel counts) multiply left to
     /// right without overflow checks: an empty input (no channels) with a

@@ -39,7 +39,10 @@ func windowedOutputSize(
         let covered = try checkedSum(
             try checkedProduct(size - 1, stride, "The padded input size"), effectiveFilterSize,
             "The padded input size")
-        let needed = max(0, covered - inputSize)
+        // An empty filter with a huge dilation has a very negative effective
+        // size: no padding is needed then, and nothing may overflow.
+        let (excess, overflow) = covered.subtractingReportingOverflow(inputSize)
+        let needed = overflow ? 0 : max(0, excess)
         result = WindowedOutputSize(size: size, padBefore: needed / 2, padAfter: needed - needed / 2)
     }
     guard result.size >= 0 else {

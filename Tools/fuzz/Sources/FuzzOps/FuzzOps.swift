@@ -547,14 +547,27 @@ func knownFinding(_ call: FuzzCall) -> String? {
         call.dilations.count == 4
     else { return nil }
     var pads = [Int](repeating: 0, count: 8)
+    let h = call.dataFormat == .nhwc ? 1 : 2
     switch call.padding {
-    case .same: return nil
+    case .same:
+        // Second form: SAME's `covered - inputSize` underflows when a filter
+        // 0 tall and a huge dilation make the effective filter size
+        // hugely negative.
+        for (axis, filterAxis) in [(h, 0), (h + 1, 1)] {
+            let input = Int128(call.inputShape[axis]), stride = Int128(call.strides[axis])
+            let dilation = Int128(call.dilations[axis])
+            guard stride > 0, dilation > 0, input >= 0 else { continue }
+            let effective = (Int128(call.filterShape[filterAxis]) - 1) * dilation + 1
+            let size = (input + stride - 1) / stride
+            let covered = (size - 1) * stride + effective
+            if covered - input < Int128(Int.min) { return "SAME padding arithmetic below Int.min" }
+        }
+        return nil
     case .valid: break
     case .explicit(let list):
         guard list.count == 8, list.allSatisfy({ $0 >= 0 }) else { return nil }
         pads = list
     }
-    let h = call.dataFormat == .nhwc ? 1 : 2
     for (axis, filterAxis) in [(h, 0), (h + 1, 1)] {
         let stride = Int128(call.strides[axis]), dilation = Int128(call.dilations[axis])
         guard stride > 0, dilation > 0 else { continue }
