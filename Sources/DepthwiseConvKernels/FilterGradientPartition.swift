@@ -63,7 +63,11 @@ struct FilterGradientPartition {
     @inlinable
     static func inputRowSlots(_ g: ConvGeometry, rowsPerGroup r: Int) -> Int {
         let kh = max(1, g.filterHeight)
-        return max(1, min(r * kh, (r - 1) * g.strideHeight + (kh - 1) * g.dilationHeight + 1))
+        // The span, unless it overflows (huge strides): then r * kh bounds it.
+        let (strided, o1) = (r - 1).multipliedReportingOverflow(by: g.strideHeight)
+        let (dilated, o2) = max(kh - 1, 0).multipliedReportingOverflow(by: g.dilationHeight)
+        let (span, o3) = strided.addingReportingOverflow(dilated &+ 1)
+        return max(1, o1 || o2 || o3 ? r * kh : min(r * kh, span))
     }
 }
 
