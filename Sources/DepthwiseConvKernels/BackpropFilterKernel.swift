@@ -145,10 +145,12 @@ func filterGradientNHWC<S: KernelScalar, V: FilterGradientLanes, ISA: Instructio
     }
 }
 
-/// `ceil(a / b)` for `b > 0`.
+/// `ceil(a / b)` for `b > 0`, without overflow for any `a` and `b`
+/// (truncating division already rounds a negative quotient up).
 @inlinable @inline(__always)
 func filterGradientCeilDiv(_ a: Int, _ b: Int) -> Int {
-    a >= 0 ? (a + b - 1) / b : -((-a) / b)
+    let quotient = a / b
+    return a > 0 && quotient * b != a ? quotient + 1 : quotient
 }
 
 /// Output rows `oh..<oh + rows` of image `n`, for the workspace's lanes:
@@ -188,7 +190,10 @@ func filterGradientRowGroup<S: KernelScalar, V: FilterGradientLanes, ISA: Instru
         }
         space.tapCounts[i] = count
     }
-    let xStep = g.strideWidth * stride
+    // A column stride too large to form an offset means every tap reads at
+    // most one output column, so the step is never taken.
+    let (product, overflow) = g.strideWidth.multipliedReportingOverflow(by: stride)
+    let xStep = overflow ? 0 : product
     var lane = space.lanes.lowerBound
     let laneEnd = space.lanes.upperBound
     @inline(__always) func passes<W: FilterGradientLanes>(_: W.Type) where W.Element == S {

@@ -376,10 +376,6 @@ func run<T: FuzzScalar>(_ call: FuzzCall, _ type: T.Type) {
     }
     let geometry = call.referenceGeometry
     let resultShape = geometry.map { call.resultShape($0) }
-    if !includeKnownFindings, let known = call.attributeGeometry.flatMap(knownFinding) ?? knownFinding(call) {
-        if printCalls { report("skipped, known finding: \(known)") }
-        return
-    }
     // A valid call with billions of terms would only time out (the library
     // and the reference); it says nothing about correctness.
     if let geometry, (geometry.loopWork ?? Int128.max) > callWorkCap {
@@ -490,93 +486,6 @@ extension FuzzScalar {
     /// returns depends on the order of its operands on x86, and the kernel
     /// variants differ there (see README.md, "Findings").
     var canonicalBits: UInt64 { fuzzValue.isNaN && !strictNaNBits ? UInt64.max : bits }
-}
-
-/// Calls that hit a finding already reported are skipped, so that a run
-/// (and CI) looks for new ones; `FUZZ_INCLUDE_KNOWN=1` runs them too. Remove
-/// an entry once the library is fixed (Tools/fuzz/README.md, "Findings").
-let includeKnownFindings: Bool = getenv("FUZZ_INCLUDE_KNOWN") != nil
-
-func knownFinding(_ geometry: ReferenceGeometry) -> String? {
-    // Finding 1: the kernels' tap tables (`WindowTaps`) hold
-    // positions x filter size pairs per spatial dimension, allocated outside
-    // the memory budget and multiplied without an overflow check: a call
-    // with a long filter and a long input or output (empty tensors included)
-    // allocates gigabytes or traps.
-    let rowPairs = max(geometry.height, geometry.rows.size) * max(geometry.filterHeight, 1)
-    let colPairs = max(geometry.width, geometry.cols.size) * max(geometry.filterWidth, 1)
-    if max(rowPairs, colPairs) > 1 << 22 { return "tap tables of \(rowPairs) and \(colPairs) pairs" }
-    // Finding 2: a stride of 2^62 or more (valid: TensorFlow's strides are
-    // 64-bit) overflows `3 * step` / `4 * stride` in the forward and
-    // input-gradient kernels' pixel blocking, and the input-gradient kernel
-    // multiplies the two strides: arithmetic-overflow traps.
-    if max(geometry.strideHeight, geometry.strideWidth) > 1 << 58 { return "stride beyond 2^58" }
-    if geometry.strideHeight * geometry.strideWidth > 1 << 60 { return "stride product beyond 2^60" }
-    // Finding 4: `ConvGeometry.inputCount` / `outputCount` / `filterCount`
-    // and `OperationPlan` (`inputHeight * inputWidth`,
-    // `outputHeight * outputWidth`) multiply left to right without overflow
-    // checks, so an empty tensor (a 0 elsewhere) with huge other dimensions
-    // traps although its element count, 0, is fine.
-    let g = geometry
-    let products: [[Int128]] = [
-        [g.batch, g.height, g.width, g.channels], [g.height, g.width], [g.rows.size, g.cols.size],
-        [g.batch, g.rows.size, g.cols.size, g.outputChannels], [g.filterHeight, g.filterWidth, g.channels, g.multiplier],
-    ]
-    var counts: [Int128] = []
-    for factors in products {
-        var product: Int128 = 1
-        for factor in factors {
-            product *= factor
-            if product > Int128(Int.max) { return "unchecked count product \(factors)" }
-        }
-        counts.append(product)
-    }
-    // Finding 4, second form: `OperationPlan.scratchCount` adds the staged
-    // tensors' counts unchecked (reached through the buffer form, whose
-    // shapes are not backed by an array of that size).
-    if counts[0] + counts[3] + counts[4] + 3 > Int128(Int.max) { return "unchecked scratch count sum" }
-    return nil
-}
-
-/// Finding 3: the VALID/EXPLICIT output size `span / stride + 1` overflows
-/// (a trap in validation, `truncatedWindowCount`) when the padded input minus
-/// the effective filter size is Int.max, e.g. an empty input Int.max wide and
-/// a filter 0 wide. Such a call is invalid, so it has no reference geometry.
-func knownFinding(_ call: FuzzCall) -> String? {
-    guard call.inputShape.count == 4, call.filterShape.count == 4, call.strides.count == 4,
-        call.dilations.count == 4
-    else { return nil }
-    var pads = [Int](repeating: 0, count: 8)
-    let h = call.dataFormat == .nhwc ? 1 : 2
-    switch call.padding {
-    case .same:
-        // Second form: SAME's `covered - inputSize` underflows when a filter
-        // 0 tall and a huge dilation make the effective filter size
-        // hugely negative.
-        for (axis, filterAxis) in [(h, 0), (h + 1, 1)] {
-            let input = Int128(call.inputShape[axis]), stride = Int128(call.strides[axis])
-            let dilation = Int128(call.dilations[axis])
-            guard stride > 0, dilation > 0, input >= 0 else { continue }
-            let effective = (Int128(call.filterShape[filterAxis]) - 1) * dilation + 1
-            let size = (input + stride - 1) / stride
-            let covered = (size - 1) * stride + effective
-            if covered - input < Int128(Int.min) { return "SAME padding arithmetic below Int.min" }
-        }
-        return nil
-    case .valid: break
-    case .explicit(let list):
-        guard list.count == 8, list.allSatisfy({ $0 >= 0 }) else { return nil }
-        pads = list
-    }
-    for (axis, filterAxis) in [(h, 0), (h + 1, 1)] {
-        let stride = Int128(call.strides[axis]), dilation = Int128(call.dilations[axis])
-        guard stride > 0, dilation > 0 else { continue }
-        let padded = Int128(call.inputShape[axis]) + Int128(pads[2 * axis]) + Int128(pads[2 * axis + 1])
-        let effective = (Int128(call.filterShape[filterAxis]) - 1) * dilation + 1
-        let span = padded - effective
-        if span >= 0, span / stride + 1 > Int128(Int.max) { return "output size beyond Int.max" }
-    }
-    return nil
 }
 
 /// `FUZZ_PRINT_CALLS=1` prints every decoded call (to reproduce a finding).
