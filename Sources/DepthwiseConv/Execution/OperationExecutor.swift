@@ -85,7 +85,7 @@ private func executeStaged<S: StagedScalar>(
             return UnsafeRawPointer(base).assumingMemoryBound(to: S.Wide.self)
         }
         let staged = allocate(buffer.count)
-        guard let base = buffer.baseAddress else { return UnsafePointer(staged) }
+        guard let base = buffer.baseAddress, !buffer.isEmpty else { return UnsafePointer(staged) }
         if case .activation(let batch, let pixels, let channels) = plan.roles[index], plan.dataFormat == .nchw {
             if S.convertsType {
                 transposeInnerDimensions(

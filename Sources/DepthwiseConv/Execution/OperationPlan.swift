@@ -8,13 +8,6 @@ enum TensorRole {
     case activation(batch: Int, pixels: Int, channels: Int)
     /// The filter or its gradient: always `[KH, KW, C, M]`.
     case filter
-
-    var count: Int {
-        switch self {
-        case .activation(let batch, let pixels, let channels): batch * pixels * channels
-        case .filter: -1
-        }
-    }
 }
 
 /// The tensors of one validated call: its two operands and its result, in the
@@ -30,9 +23,12 @@ struct OperationPlan {
         self.operation = operation
         self.geometry = g
         self.dataFormat = dataFormat
-        let input = TensorRole.activation(batch: g.batch, pixels: g.inputHeight * g.inputWidth, channels: g.channels)
+        // Wrapping: `H * W` may overflow only for an empty batch (validation
+        // bounds every NHWC-order product), and empty tensors are never
+        // transposed, so a wrapped pixel count is never used.
+        let input = TensorRole.activation(batch: g.batch, pixels: g.inputHeight &* g.inputWidth, channels: g.channels)
         let output = TensorRole.activation(
-            batch: g.batch, pixels: g.outputHeight * g.outputWidth, channels: g.outputChannels)
+            batch: g.batch, pixels: g.outputHeight &* g.outputWidth, channels: g.outputChannels)
         switch operation {
         case .forward:
             roles = [input, .filter, output]

@@ -29,7 +29,7 @@ struct PreparedCall {
             resultCount: allocatesResult ? plan.resultCount : 0, resultWidth: T.scalarKind.byteWidth,
             scratchCount: try plan.scratchCount(convertsType: convertsType),
             scratchWidth: T.scalarKind == .float64 ? 8 : 4,
-            tableBytes: try checkedProduct(try tapTableEntries(geometry), 24, "The tap table size"),
+            tableBytes: try checkedProduct(try tapTableEntries(geometry, operation), 24, "The tap table size"),
             limit: try options.resolvedMemoryLimit())
         self.plan = plan
         self.threads = try options.resolvedThreadCount()

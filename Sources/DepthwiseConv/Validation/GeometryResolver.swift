@@ -98,32 +98,47 @@ func resolveGeometry(
         strideHeight: strides.height, strideWidth: strides.width,
         dilationHeight: dilations.height, dilationWidth: dilations.width,
         padTop: rows.padBefore, padBottom: rows.padAfter, padLeft: cols.padBefore, padRight: cols.padAfter)
-    try checkKernelArithmetic(geometry)
+    try checkKernelArithmetic(geometry, operation)
     return geometry
 }
 
 /// Throws unless every product the kernels form fits in `Int`: element
 /// counts in NHWC order (a tensor with a zero dimension can still have huge
 /// partial products in another order) and the sizes of the per-call tap
-/// tables (see ``tapTableEntries(_:)``).
-private func checkKernelArithmetic(_ g: ConvGeometry) throws {
+/// tables (see ``tapTableEntries(_:_:)``).
+private func checkKernelArithmetic(_ g: ConvGeometry, _ operation: DepthwiseOperation) throws {
     func product(_ factors: Int...) throws -> Int {
         try factors.reduce(1) { try checkedProduct($0, $1, "A tensor size (\(factors))") }
     }
     _ = try product(g.batch, g.inputHeight, g.inputWidth, g.channels)
     _ = try product(g.batch, g.outputHeight, g.outputWidth, g.channels, g.depthMultiplier)
     _ = try product(g.filterHeight, g.filterWidth, g.channels, g.depthMultiplier)
-    _ = try tapTableEntries(g)
+    _ = try tapTableEntries(g, operation)
 }
 
-/// Entries of the tables the kernels build once per call (which taps reach
-/// which row and column), counted against the memory limit.
-func tapTableEntries(_ g: ConvGeometry) throws -> Int {
+/// Entries of the tables `operation`'s kernel builds once per call (which
+/// taps reach which row and column), counted against the memory limit; 0
+/// when it builds none.
+func tapTableEntries(_ g: ConvGeometry, _ operation: DepthwiseOperation) throws -> Int {
+    guard buildsTapTables(g, operation) else { return 0 }
     let rowEntries = try checkedProduct(
         try checkedSum(g.inputHeight, g.outputHeight, "The tap table size"), g.filterHeight + 1, "The tap table size")
     let colEntries = try checkedProduct(
         try checkedSum(g.inputWidth, g.outputWidth, "The tap table size"), g.filterWidth + 1, "The tap table size")
     return try checkedSum(rowEntries, colEntries, "The tap table size")
+}
+
+/// Whether `operation`'s kernel builds tap tables for `g`: the forward and
+/// input-gradient kernels do when their result has pixels to compute (an
+/// empty batch or channel axis returns before); the filter-gradient kernel
+/// never does.
+func buildsTapTables(_ g: ConvGeometry, _ operation: DepthwiseOperation) -> Bool {
+    let hasLanes = g.batch > 0 && g.channels > 0 && g.depthMultiplier > 0
+    switch operation {
+    case .forward: return hasLanes && g.outputHeight > 0 && g.outputWidth > 0
+    case .backpropInput: return hasLanes && g.inputHeight > 0 && g.inputWidth > 0
+    case .backpropFilter: return false
+    }
 }
 
 private func requireNonNegativeSizes(_ sizes: [Int], name: String) throws {
