@@ -45,48 +45,68 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
     }
     // A rough work estimate (wrapping: it only picks the thread count).
     let work = rows &* lanes &* max(1, (g.filterHeight &* g.filterWidth) / max(1, g.strideHeight &* g.strideWidth))
+    // Interior pixels go in blocks of 8 (wide register file) or 4.
+    let blockPixels = ISA.hasWideRegisterFile ? 8 : 4
+    let rowElements = g.outputWidth * lanes
     parallelFor(rows, threads: work < 1 << 15 ? 1 : threads) { rowRange in
-        withUnsafeTemporaryAllocation(of: TapOffsets.self, capacity: max(1, g.filterHeight * g.filterWidth)) { taps in
-            withUnsafeTemporaryAllocation(of: S.self, capacity: m == 1 ? 1 : 4 * lanes) { scratch in
-                guard let taps = taps.baseAddress, let scratch = scratch.baseAddress else { return }
+        let tapCapacity = max(1, g.filterHeight * g.filterWidth)
+        withUnsafeTemporaryAllocation(of: TapOffsets.self, capacity: tapCapacity) { taps in
+        withUnsafeTemporaryAllocation(of: TapRun.self, capacity: tapCapacity) { runs in
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: max(1, g.filterHeight)) { rowInfo in
+            withUnsafeTemporaryAllocation(of: S.self, capacity: m == 1 ? 1 : blockPixels * lanes) { scratch in
+                guard let taps = taps.baseAddress, let runs = runs.baseAddress, let scratch = scratch.baseAddress,
+                    let rowOffsets = rowInfo.baseAddress
+                else { return }
                 for row in rowRange {
                     let n = row / g.inputHeight
                     let ih = row - n * g.inputHeight
+                    // Where each of the row's valid filter rows reads.
+                    for r in 0..<rowTaps.counts[ih] {
+                        let oh = rowTaps.pairs[ih * g.filterHeight + r].position
+                        rowOffsets[r] = (n * g.outputHeight + oh) * rowElements
+                    }
                     // Pixels of one stride phase (iw, iw + SW, ...) go in
-                    // blocks of four when their taps line up (the interior).
+                    // blocks when their taps line up (the interior).
                     for phase in 0..<min(g.strideWidth, g.inputWidth) {
                         // Pixels of one pattern share their tap list, shifted
                         // by one out_backprop pixel per step: build it once.
                         var cachedPattern = -1
                         var count = 0
+                        var runCount = 0
                         var shift = 0
                         var iw = phase
                         while iw < g.inputWidth {
                             if colTaps.pattern[iw] != cachedPattern {
                                 cachedPattern = colTaps.pattern[iw]
                                 count = backpropInputTaps(
-                                    g, n: n, ih: ih, iw: iw, rowTaps: rowTaps, colTaps: colTaps, into: taps)
+                                    g, ih: ih, iw: iw, rowOffsets: rowOffsets, rowTaps: rowTaps, colTaps: colTaps,
+                                    into: taps)
+                                runCount = splitIntoTapRuns(taps, count: count, pixelStride: lanes, into: runs)
                                 shift = 0
                             }
                             let dy = outBackprop + shift
                             let out = result + (row * g.inputWidth + iw) * channels
-                            if colTaps.startsBlockOfFour[iw] {
+                            let patternRun = colTaps.patternRun[iw]
+                            if patternRun >= 4 {
+                                let pixels = patternRun >= blockPixels ? blockPixels : 4
                                 if m == 1 {
-                                    sumTapProductsFourPixels(
-                                        taps, count: count, filter, dy, secondPixelStride: lanes,
-                                        into: out, outPixelStride: g.strideWidth * channels, lanes: lanes, isa: ISA.self)
+                                    sumTapProductsBlock(
+                                        pixels: pixels, taps: taps, count: count, runs: runs, runCount: runCount,
+                                        filter, dy, pixelStride: lanes, into: out,
+                                        outPixelStride: g.strideWidth * channels, lanes: lanes, isa: ISA.self)
                                 } else {
-                                    sumTapProductsFourPixels(
-                                        taps, count: count, filter, dy, secondPixelStride: lanes,
-                                        into: scratch, outPixelStride: lanes, lanes: lanes, isa: ISA.self)
-                                    for p in 0..<4 {
+                                    sumTapProductsBlock(
+                                        pixels: pixels, taps: taps, count: count, runs: runs, runCount: runCount,
+                                        filter, dy, pixelStride: lanes, into: scratch, outPixelStride: lanes,
+                                        lanes: lanes, isa: ISA.self)
+                                    for p in 0..<pixels {
                                         reduceDepthMultiplierGroups(
                                             scratch + p * lanes, into: out + p * g.strideWidth * channels,
                                             channels: channels, multiplier: m)
                                     }
                                 }
-                                iw += 4 * g.strideWidth
-                                shift += 4 * lanes
+                                iw += pixels * g.strideWidth
+                                shift += pixels * lanes
                             } else {
                                 if m == 1 {
                                     sumTapProducts(taps, count: count, filter, dy, into: out, lanes: lanes)
@@ -103,25 +123,27 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                 }
             }
         }
+        }
+        }
     }
 }
 
 /// Fills `taps` with the (filter, out_backprop) offsets of every tap that
-/// reaches input pixel `(ih, iw)` of batch item `n`, in `kh`-then-`kw` order,
-/// and returns how many there are.
+/// reaches input pixel `(ih, iw)`, in `kh`-then-`kw` order, and returns how
+/// many there are. The `r`-th valid filter row of `ih` reads the
+/// out_backprop row at element offset `rowOffsets[r]`.
 @inlinable @inline(__always)
 func backpropInputTaps(
-    _ g: ConvGeometry, n: Int, ih: Int, iw: Int, rowTaps: WindowTaps, colTaps: WindowTaps,
+    _ g: ConvGeometry, ih: Int, iw: Int, rowOffsets: UnsafePointer<Int>, rowTaps: WindowTaps, colTaps: WindowTaps,
     into taps: UnsafeMutablePointer<TapOffsets>
 ) -> Int {
     let lanes = g.outputChannels
     var count = 0
     for r in 0..<rowTaps.counts[ih] {
-        let (kh, oh) = rowTaps.pairs[ih * g.filterHeight + r]
-        let rowBase = (n * g.outputHeight + oh) * g.outputWidth
+        let kh = rowTaps.pairs[ih * g.filterHeight + r].tap
         for c in 0..<colTaps.counts[iw] {
             let (kw, ow) = colTaps.pairs[iw * g.filterWidth + c]
-            taps[count] = TapOffsets(first: (kh * g.filterWidth + kw) * lanes, second: (rowBase + ow) * lanes)
+            taps[count] = TapOffsets(first: (kh * g.filterWidth + kw) * lanes, second: rowOffsets[r] + ow * lanes)
             count += 1
         }
     }

@@ -36,15 +36,19 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
         colTaps.deallocate()
     }
     let rowLanes = g.inputWidth * lanes
+    // Interior pixels go in blocks of 8 (wide register file) or 4.
+    let blockPixels = ISA.hasWideRegisterFile ? 8 : 4
     // A rough work estimate (wrapping: it only picks the thread count).
     let work = rows &* g.outputWidth &* lanes &* g.filterHeight &* g.filterWidth
     parallelFor(rows, threads: work < 1 << 16 ? 1 : threads) { rowRange in
-        withUnsafeTemporaryAllocation(of: TapOffsets.self, capacity: max(1, g.filterHeight * g.filterWidth)) { taps in
+        let tapCapacity = max(1, g.filterHeight * g.filterWidth)
+        withUnsafeTemporaryAllocation(of: TapOffsets.self, capacity: tapCapacity) { taps in
+        withUnsafeTemporaryAllocation(of: TapRun.self, capacity: tapCapacity) { runs in
             withUnsafeTemporaryAllocation(of: S.self, capacity: m == 1 ? 1 : g.filterHeight * rowLanes) { widened in
             // With M > 1: which global input row (n * H + ih) each widened
             // slot holds, and which slot each of this row's taps reads.
             withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * max(1, g.filterHeight)) { slots in
-                guard let taps = taps.baseAddress, let widened = widened.baseAddress,
+                guard let taps = taps.baseAddress, let runs = runs.baseAddress, let widened = widened.baseAddress,
                     let slotRow = slots.baseAddress
                 else { return }
                 let tapSlot = slotRow + max(1, g.filterHeight)
@@ -63,6 +67,7 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                     // shifted by `strideWidth` input pixels per step.
                     var cachedPattern = -1
                     var count = 0
+                    var runCount = 0
                     var shift = 0
                     var ow = 0
                     while ow < g.outputWidth {
@@ -79,15 +84,20 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                                     count += 1
                                 }
                             }
+                            runCount = splitIntoTapRuns(
+                                taps, count: count, pixelStride: g.strideWidth &* lanes, into: runs)
                             shift = 0
                         }
                         let out = output + (row * g.outputWidth + ow) * lanes
-                        if colTaps.startsBlockOfFour[ow] {
-                            sumTapProductsFourPixels(
-                                taps, count: count, filter, source + shift, secondPixelStride: g.strideWidth * lanes,
+                        let patternRun = colTaps.patternRun[ow]
+                        if patternRun >= 4 {
+                            let pixels = patternRun >= blockPixels ? blockPixels : 4
+                            sumTapProductsBlock(
+                                pixels: pixels, taps: taps, count: count, runs: runs, runCount: runCount,
+                                filter, source + shift, pixelStride: g.strideWidth * lanes,
                                 into: out, outPixelStride: lanes, lanes: lanes, isa: ISA.self)
-                            ow += 4
-                            shift &+= 4 &* g.strideWidth &* lanes
+                            ow += pixels
+                            shift &+= pixels &* g.strideWidth &* lanes
                         } else {
                             sumTapProducts(taps, count: count, filter, source + shift, into: out, lanes: lanes)
                             ow += 1
@@ -99,6 +109,7 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                 }
             }
             }
+        }
         }
     }
 }

@@ -12,9 +12,10 @@ struct WindowTaps {
     /// Per position: an id shared by positions whose taps are the same up to
     /// a shift (see ``prepareBlocking(step:pairedStep:)``).
     @usableFromInline let pattern: UnsafeMutablePointer<Int>
-    /// Per position `p`: whether `p + step`, `p + 2 step`, `p + 3 step` share
-    /// its pattern, so the four can go through a four-pixel kernel.
-    @usableFromInline let startsBlockOfFour: UnsafeMutablePointer<Bool>
+    /// Per position `p`: how many of `p`, `p + step`, `p + 2 step`, ... in a
+    /// row share its pattern (at least 1), so blocks of that many pixels can
+    /// go through a multi-pixel kernel.
+    @usableFromInline let patternRun: UnsafeMutablePointer<Int>
 
     /// Taps of a gradient-to-input (transposed) convolution: for input
     /// position `i`, every tap `k` and output position `o` with
@@ -67,10 +68,10 @@ struct WindowTaps {
         counts = .allocate(capacity: max(positions, 1))
         pairs = .allocate(capacity: max(positions * filterSize, 1))
         pattern = .allocate(capacity: max(positions, 1))
-        startsBlockOfFour = .allocate(capacity: max(positions, 1))
+        patternRun = .allocate(capacity: max(positions, 1))
     }
 
-    /// Fills ``pattern`` and ``startsBlockOfFour`` for positions visited
+    /// Fills ``pattern`` and ``patternRun`` for positions visited
     /// `step` apart whose paired positions move `pairedStep` per step.
     @inlinable
     func prepareBlocking(step: Int, pairedStep: Int) {
@@ -83,14 +84,10 @@ struct WindowTaps {
                 next += 1
             }
         }
-        for p in 0..<positions {
-            // `p + 3 * step < positions`, without overflowing for huge steps.
-            guard step <= (positions - 1 - p) / 3 else {
-                startsBlockOfFour[p] = false
-                continue
-            }
-            startsBlockOfFour[p] = pattern[p + 3 * step] == pattern[p]
-                && pattern[p + step] == pattern[p] && pattern[p + 2 * step] == pattern[p]
+        for p in (0..<positions).reversed() {
+            // `p + step < positions`, without overflowing for huge steps.
+            let hasNext = step <= positions - 1 - p
+            patternRun[p] = hasNext && pattern[p + step] == pattern[p] ? patternRun[p + step] + 1 : 1
         }
     }
 
@@ -115,6 +112,6 @@ struct WindowTaps {
         counts.deallocate()
         pairs.deallocate()
         pattern.deallocate()
-        startsBlockOfFour.deallocate()
+        patternRun.deallocate()
     }
 }

@@ -9,6 +9,7 @@ import Testing
         + [ReferenceConvolution(
             batch: 2, height: 17, width: 19, channels: 37, multiplier: 3, filterHeight: 3, filterWidth: 3,
             strideHeight: 2, strideWidth: 1, dilationHeight: 1, dilationWidth: 2, padding: .same, dataFormat: .nhwc)]
+        + kernelShapeConfigurations
 
     static let variants: [DepthwiseConvOptions] =
         [1, 2, 3, 8].map { DepthwiseConvOptions(threadCount: $0, instructionSet: .baseline) }

@@ -4,7 +4,7 @@ import Testing
 /// The library against the independent float64 reference on random
 /// configurations that cover every attribute.
 @Suite struct ReferenceAgreementTests {
-    static let configurations = randomConfigurations(count: 80, seed: 0xD3_9E)
+    static let configurations = randomConfigurations(count: 80, seed: 0xD3_9E) + kernelShapeConfigurations
 
     @Test func float32MatchesReference() throws {
         try checkAll(Float.self, exactInputs: false)

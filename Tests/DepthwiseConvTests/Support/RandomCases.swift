@@ -33,3 +33,27 @@ func randomConfigurations(count: Int, seed: UInt64) -> [ReferenceConvolution] {
     }
     return result
 }
+
+/// Shapes that reach every path of the kernels' pixel blocking: rows wide
+/// enough for blocks of 8 and of 4 plus single pixels, sliding tap runs
+/// (dilation 1; ascending for the forward pass at stride 1, descending for
+/// the input gradient at any stride), runs broken by dilation, and lane
+/// counts with whole 64- and 32-byte registers plus a remainder.
+let kernelShapeConfigurations: [ReferenceConvolution] = [
+    ReferenceConvolution(
+        batch: 1, height: 5, width: 29, channels: 37, multiplier: 1, filterHeight: 3, filterWidth: 3,
+        strideHeight: 1, strideWidth: 1, dilationHeight: 1, dilationWidth: 1, padding: .same, dataFormat: .nhwc),
+    ReferenceConvolution(
+        batch: 2, height: 4, width: 31, channels: 16, multiplier: 2, filterHeight: 2, filterWidth: 5,
+        strideHeight: 1, strideWidth: 2, dilationHeight: 1, dilationWidth: 1, padding: .valid, dataFormat: .nhwc),
+    ReferenceConvolution(
+        batch: 1, height: 3, width: 40, channels: 24, multiplier: 1, filterHeight: 3, filterWidth: 7,
+        strideHeight: 2, strideWidth: 3, dilationHeight: 1, dilationWidth: 1, padding: .same, dataFormat: .nchw),
+    ReferenceConvolution(
+        batch: 1, height: 4, width: 26, channels: 33, multiplier: 1, filterHeight: 3, filterWidth: 3,
+        strideHeight: 1, strideWidth: 1, dilationHeight: 1, dilationWidth: 2, padding: .same, dataFormat: .nhwc),
+    ReferenceConvolution(
+        batch: 1, height: 3, width: 23, channels: 8, multiplier: 3, filterHeight: 1, filterWidth: 4,
+        strideHeight: 1, strideWidth: 1, dilationHeight: 1, dilationWidth: 1,
+        padding: .explicit([0, 0, 1, 2, 3, 1, 0, 0]), dataFormat: .nhwc),
+]
