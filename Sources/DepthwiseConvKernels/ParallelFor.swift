@@ -1,13 +1,17 @@
 import Dispatch
+#if canImport(Synchronization)
+import Synchronization
+#endif
 
 /// Runs `body` over `0..<count`, split into contiguous chunks, on at most
 /// `threads` threads. Each index is visited exactly once, by one thread, so
 /// bodies that write disjoint memory per index need no synchronization and
 /// give the same result for any thread count.
 ///
-/// There are a few chunks per thread, dealt round-robin (thread `w` takes
-/// chunks `w`, `w + threads`, ...), so a thread that starts late still
-/// leaves its share spread over the whole range.
+/// The chunk boundaries depend only on `count` and `threads`. Workers claim
+/// chunks in order from a shared counter, so a worker the system starts late
+/// (waking a pooled thread takes tens of microseconds) finds the others have
+/// already taken its share instead of leaving it for the end.
 @inlinable
 public func parallelFor(_ count: Int, threads: Int, _ body: (Range<Int>) -> Void) {
     guard count > 0 else { return }
@@ -17,16 +21,33 @@ public func parallelFor(_ count: Int, threads: Int, _ body: (Range<Int>) -> Void
         return
     }
     let chunks = min(count, workers * 4)
+    @Sendable @inline(__always) func run(_ chunk: Int, _ body: (Range<Int>) -> Void) {
+        let start = count * chunk / chunks
+        let end = count * (chunk + 1) / chunks
+        if start < end { body(start..<end) }
+    }
     withoutActuallyEscaping(body) { body in
         // The chunks are disjoint and `body` writes only what its indices
         // own, which is what makes sharing it across threads sound.
         let shared = UncheckedSendableBox(body)
+        #if canImport(Synchronization)
+        if #available(macOS 15.0, iOS 18.0, tvOS 18.0, watchOS 11.0, visionOS 2.0, *) {
+            let next = Atomic<Int>(0)
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                while true {
+                    let chunk = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                    guard chunk < chunks else { return }
+                    run(chunk, shared.value)
+                }
+            }
+            return
+        }
+        #endif
+        // Without atomics: chunks dealt round-robin.
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             var chunk = worker
             while chunk < chunks {
-                let start = count * chunk / chunks
-                let end = count * (chunk + 1) / chunks
-                if start < end { shared.value(start..<end) }
+                run(chunk, shared.value)
                 chunk += workers
             }
         }

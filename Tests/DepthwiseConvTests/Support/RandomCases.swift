@@ -38,7 +38,8 @@ func randomConfigurations(count: Int, seed: UInt64) -> [ReferenceConvolution] {
 /// enough for blocks of 8 and of 4 plus single pixels, sliding tap runs
 /// (dilation 1; ascending for the forward pass at stride 1, descending for
 /// the input gradient at any stride), runs broken by dilation, and lane
-/// counts with whole 64- and 32-byte registers plus a remainder.
+/// counts with whole 64- and 32-byte registers plus a remainder; and wide
+/// NCHW rows.
 let kernelShapeConfigurations: [ReferenceConvolution] = [
     ReferenceConvolution(
         batch: 1, height: 5, width: 29, channels: 37, multiplier: 1, filterHeight: 3, filterWidth: 3,
@@ -56,4 +57,10 @@ let kernelShapeConfigurations: [ReferenceConvolution] = [
         batch: 1, height: 3, width: 23, channels: 8, multiplier: 3, filterHeight: 1, filterWidth: 4,
         strideHeight: 1, strideWidth: 1, dilationHeight: 1, dilationWidth: 1,
         padding: .explicit([0, 0, 1, 2, 3, 1, 0, 0]), dataFormat: .nhwc),
+    ReferenceConvolution(
+        batch: 1, height: 3, width: 77, channels: 3, multiplier: 2, filterHeight: 3, filterWidth: 3,
+        strideHeight: 1, strideWidth: 1, dilationHeight: 1, dilationWidth: 1, padding: .same, dataFormat: .nchw),
+    ReferenceConvolution(
+        batch: 2, height: 4, width: 93, channels: 2, multiplier: 1, filterHeight: 2, filterWidth: 5,
+        strideHeight: 2, strideWidth: 1, dilationHeight: 2, dilationWidth: 3, padding: .valid, dataFormat: .nchw),
 ]
