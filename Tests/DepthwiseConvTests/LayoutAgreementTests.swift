@@ -55,21 +55,17 @@ extension ReferenceConvolution {
 }
 
 /// `[N, H, W, C]` values reordered to `[N, C, H, W]`.
-private func toNCHW(_ values: [Double], _ nhwc: [Int]) -> [Double] {
-    let (n, h, w, c) = (nhwc[0], nhwc[1], nhwc[2], nhwc[3])
-    var result = [Double](repeating: 0, count: values.count)
-    for b in 0..<n { for y in 0..<h { for x in 0..<w { for k in 0..<c {
-        result[((b * c + k) * h + y) * w + x] = values[((b * h + y) * w + x) * c + k]
-    } } } }
-    return result
-}
+private func toNCHW(_ values: [Double], _ nhwc: [Int]) -> [Double] { reorder(values, nhwc, toNCHW: true) }
 
 /// `[N, C, H, W]` values reordered to `[N, H, W, C]` (`nhwc` is that shape).
-private func toNHWC(_ values: [Double], _ nhwc: [Int]) -> [Double] {
+private func toNHWC(_ values: [Double], _ nhwc: [Int]) -> [Double] { reorder(values, nhwc, toNCHW: false) }
+
+private func reorder(_ values: [Double], _ nhwc: [Int], toNCHW: Bool) -> [Double] {
     let (n, h, w, c) = (nhwc[0], nhwc[1], nhwc[2], nhwc[3])
     var result = [Double](repeating: 0, count: values.count)
     for b in 0..<n { for y in 0..<h { for x in 0..<w { for k in 0..<c {
-        result[((b * h + y) * w + x) * c + k] = values[((b * c + k) * h + y) * w + x]
+        let rowMajor = ((b * h + y) * w + x) * c + k, planar = ((b * c + k) * h + y) * w + x
+        if toNCHW { result[planar] = values[rowMajor] } else { result[rowMajor] = values[planar] }
     } } } }
     return result
 }
