@@ -35,35 +35,64 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
     let rowTaps = WindowTaps.backward(
         inputSize: g.inputHeight, outputSize: g.outputHeight, filterSize: g.filterHeight,
         stride: g.strideHeight, dilation: g.dilationHeight, padBefore: g.padTop)
+    // With a finite filter, out_backprop rows are staged with zero pixels on
+    // both sides (see `PaddedRows`): every input pixel of a stride phase then
+    // has the same taps, and all go through the multi-pixel kernels.
+    var slotCount = 0
+    for ih in 0..<g.inputHeight { slotCount = max(slotCount, rowTaps.counts[ih]) }
+    let padded = allFinite(filter, count: g.filterCount)
+        ? paddedRowLayout(
+            S.self, pixels: g.outputWidth,
+            pad: backwardColumnPadding(
+                inputSize: g.inputWidth, outputSize: g.outputWidth, filterSize: g.filterWidth,
+                stride: g.strideWidth, dilation: g.dilationWidth, padBefore: g.padLeft),
+            lanes: lanes, slots: slotCount)
+        : nil
+    let (shiftedPad, shiftOverflow) = (padded?.leftPad ?? 0).multipliedReportingOverflow(by: g.strideWidth)
+    let staging = shiftOverflow || shiftedPad > Int.max - g.padLeft ? nil : padded
     let colTaps = WindowTaps.backward(
-        inputSize: g.inputWidth, outputSize: g.outputWidth, filterSize: g.filterWidth,
-        stride: g.strideWidth, dilation: g.dilationWidth, padBefore: g.padLeft)
+        inputSize: g.inputWidth, outputSize: staging?.paddedPixels ?? g.outputWidth, filterSize: g.filterWidth,
+        stride: g.strideWidth, dilation: g.dilationWidth, padBefore: g.padLeft + (staging == nil ? 0 : shiftedPad))
     colTaps.prepareBlocking(step: g.strideWidth, pairedStep: 1)
     defer {
         rowTaps.deallocate()
         colTaps.deallocate()
     }
     // A rough work estimate (wrapping: it only picks the thread count).
-    let work = rows &* lanes &* max(1, (g.filterHeight &* g.filterWidth) / max(1, g.strideHeight &* g.strideWidth))
+    let taps = max(1, (g.filterHeight &* g.filterWidth) / max(1, g.strideHeight &* g.strideWidth))
+    let work = rows &* g.inputWidth &* lanes &* taps
     // Interior pixels go in blocks of 8 (wide register file) or 4.
     let blockPixels = ISA.hasWideRegisterFile ? 8 : 4
     let rowElements = g.outputWidth * lanes
-    parallelFor(rows, threads: work < 1 << 15 ? 1 : threads) { rowRange in
+    parallelFor(rows, threads: work < 1 << 17 ? 1 : threads) { rowRange in
         let tapCapacity = max(1, g.filterHeight * g.filterWidth)
+        let rowsInScratch = staging.map {
+            PaddedRows<S>(slots: slotCount, slotElements: $0.slotElements, leftPad: $0.leftPad, lanes: lanes)
+        }
+        defer { rowsInScratch?.deallocate() }
+        let source = rowsInScratch.map { UnsafePointer($0.base) } ?? outBackprop
         withUnsafeTemporaryAllocation(of: TapOffsets.self, capacity: tapCapacity) { taps in
         withUnsafeTemporaryAllocation(of: TapRun.self, capacity: tapCapacity) { runs in
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: max(1, g.filterHeight)) { rowInfo in
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * max(1, g.filterHeight)) { rowInfo in
             withUnsafeTemporaryAllocation(of: S.self, capacity: m == 1 ? 1 : blockPixels * lanes) { scratch in
                 guard let taps = taps.baseAddress, let runs = runs.baseAddress, let scratch = scratch.baseAddress,
-                    let rowOffsets = rowInfo.baseAddress
+                    let wanted = rowInfo.baseAddress
                 else { return }
+                let rowOffsets = wanted + max(1, g.filterHeight)
                 for row in rowRange {
                     let n = row / g.inputHeight
                     let ih = row - n * g.inputHeight
                     // Where each of the row's valid filter rows reads.
-                    for r in 0..<rowTaps.counts[ih] {
-                        let oh = rowTaps.pairs[ih * g.filterHeight + r].position
-                        rowOffsets[r] = (n * g.outputHeight + oh) * rowElements
+                    let rowCount = rowTaps.counts[ih]
+                    for r in 0..<rowCount {
+                        wanted[r] = n * g.outputHeight + rowTaps.pairs[ih * g.filterHeight + r].position
+                    }
+                    if let rowsInScratch {
+                        rowsInScratch.assign(wanted, count: rowCount, offsets: rowOffsets) { key, destination in
+                            destination.update(from: outBackprop + key * rowElements, count: rowElements)
+                        }
+                    } else {
+                        for r in 0..<rowCount { rowOffsets[r] = wanted[r] * rowElements }
                     }
                     // Pixels of one stride phase (iw, iw + SW, ...) go in
                     // blocks when their taps line up (the interior).
@@ -84,7 +113,7 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                                 runCount = splitIntoTapRuns(taps, count: count, pixelStride: lanes, into: runs)
                                 shift = 0
                             }
-                            let dy = outBackprop + shift
+                            let dy = source + shift
                             let out = result + (row * g.inputWidth + iw) * channels
                             let patternRun = colTaps.patternRun[iw]
                             if patternRun >= 4 {

@@ -40,7 +40,7 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
     let blockPixels = ISA.hasWideRegisterFile ? 8 : 4
     // A rough work estimate (wrapping: it only picks the thread count).
     let work = rows &* g.outputWidth &* lanes &* g.filterHeight &* g.filterWidth
-    parallelFor(rows, threads: work < 1 << 16 ? 1 : threads) { rowRange in
+    parallelFor(rows, threads: work < 1 << 17 ? 1 : threads) { rowRange in
         let tapCapacity = max(1, g.filterHeight * g.filterWidth)
         withUnsafeTemporaryAllocation(of: TapOffsets.self, capacity: tapCapacity) { taps in
         withUnsafeTemporaryAllocation(of: TapRun.self, capacity: tapCapacity) { runs in

@@ -8,10 +8,11 @@ import Synchronization
 /// bodies that write disjoint memory per index need no synchronization and
 /// give the same result for any thread count.
 ///
-/// The chunk boundaries depend only on `count` and `threads`. Workers claim
-/// chunks in order from a shared counter, so a worker the system starts late
-/// (waking a pooled thread takes tens of microseconds) finds the others have
-/// already taken its share instead of leaving it for the end.
+/// The chunk boundaries depend only on `count` and `threads`. The calling
+/// thread and up to `threads - 1` threads of a spinning ``WorkerPool`` (or,
+/// when it is busy, of Dispatch) claim chunks in order from a shared
+/// counter, so a thread that starts late finds the others have taken its
+/// share instead of leaving it for the end.
 @inlinable
 public func parallelFor(_ count: Int, threads: Int, _ body: (Range<Int>) -> Void) {
     guard count > 0 else { return }
@@ -32,6 +33,8 @@ public func parallelFor(_ count: Int, threads: Int, _ body: (Range<Int>) -> Void
         let shared = UncheckedSendableBox(body)
         #if canImport(Synchronization)
         if #available(macOS 15.0, iOS 18.0, tvOS 18.0, watchOS 11.0, visionOS 2.0, *) {
+            // Threads that are already awake, if the pool is free.
+            if WorkerPool.shared.run(chunks: chunks, workers: workers - 1, { run($0, shared.value) }) { return }
             let next = Atomic<Int>(0)
             DispatchQueue.concurrentPerform(iterations: workers) { _ in
                 while true {

@@ -1,0 +1,147 @@
+/// Rows of a tensor copied into 64-byte-aligned task scratch with zero
+/// pixels on both sides, so that every result pixel of a row can go through
+/// the multi-pixel kernels: border pixels read zeros where the tensor has no
+/// pixel, instead of needing tap lists of their own.
+///
+/// Reading a zero instead of skipping a tap gives the same bits when the
+/// other factor is finite: the product is a zero, adding a zero leaves a
+/// nonzero sum unchanged, and a zero sum stays `+0` (sums start at `+0`,
+/// and `+0 + -0 == +0`). So a kernel uses padded rows only when every filter
+/// value is finite (see ``allFinite(_:count:)``). The copy also puts every
+/// row on a cache-line boundary, where Swift arrays are 32 or 48 bytes off.
+///
+/// Each slot holds one row, identified by a key (its global row index);
+/// rows are loaded once and kept while the task's next rows still read them.
+@usableFromInline
+struct PaddedRows<S: KernelScalar> {
+    /// Slot `s` starts at `base + s * rowStride`; its pixel `leftPad` is the
+    /// row's first real pixel.
+    @usableFromInline let base: UnsafeMutablePointer<S>
+    @usableFromInline let rowStride: Int
+    @usableFromInline let slots: Int
+    @usableFromInline let leftPad: Int
+    @usableFromInline let lanes: Int
+    /// The key of the row each slot holds (`-1`: none).
+    @usableFromInline let keys: UnsafeMutablePointer<Int>
+
+    /// Elements of one slot for rows of `paddedPixels` pixels of `lanes`
+    /// lanes, rounded up to whole 64-byte lines, or `nil` when that overflows.
+    @inlinable
+    static func slotElements(paddedPixels: Int, lanes: Int) -> Int? {
+        let line = max(1, 64 / MemoryLayout<S>.stride)
+        let (elements, overflow) = paddedPixels.multipliedReportingOverflow(by: lanes)
+        guard !overflow, elements <= Int.max - line else { return nil }
+        return (elements + line - 1) / line * line
+    }
+
+    /// Allocates `slots` zero-filled slots.
+    @inlinable
+    init(slots: Int, slotElements: Int, leftPad: Int, lanes: Int) {
+        self.slots = slots
+        self.rowStride = slotElements
+        self.leftPad = leftPad
+        self.lanes = lanes
+        let count = max(1, slots * slotElements)
+        base = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<S>.stride, alignment: 64)
+            .bindMemory(to: S.self, capacity: count)
+        base.initialize(repeating: 0, count: count)
+        keys = .allocate(capacity: max(1, slots))
+        keys.initialize(repeating: -1, count: max(1, slots))
+    }
+
+    @inlinable
+    func deallocate() {
+        base.deallocate()
+        keys.deallocate()
+    }
+
+    /// Makes the `count` distinct rows `wanted[0..<count]` resident and
+    /// writes each one's offset from ``base`` (of its padded pixel 0) to
+    /// `offsets`. A missing row goes to a slot no wanted row holds; `fill`
+    /// writes its real pixels (`key`, destination of the first real pixel).
+    ///
+    /// - Precondition: `count <= slots`.
+    @inlinable @inline(__always)
+    func assign(
+        _ wanted: UnsafePointer<Int>, count: Int, offsets: UnsafeMutablePointer<Int>,
+        fill: (Int, UnsafeMutablePointer<S>) -> Void
+    ) {
+        // `offsets` first holds slot numbers (-1: not resident yet).
+        for r in 0..<count {
+            offsets[r] = -1
+            for s in 0..<slots where keys[s] == wanted[r] { offsets[r] = s }
+        }
+        for r in 0..<count where offsets[r] < 0 {
+            var free = 0
+            while (0..<count).contains(where: { offsets[$0] == free }) { free += 1 }
+            keys[free] = wanted[r]
+            fill(wanted[r], base + free * rowStride + leftPad * lanes)
+            offsets[r] = free
+        }
+        for r in 0..<count { offsets[r] *= rowStride }
+    }
+}
+
+/// Whether `values[0..<count]` are all finite (no infinity, no NaN).
+@inlinable
+func allFinite<S: KernelScalar>(_ values: UnsafePointer<S>, count: Int) -> Bool {
+    var finite = true
+    for i in 0..<count { finite = finite && values[i].isFinite }
+    return finite
+}
+
+/// Scratch bytes one task may spend on padded rows; beyond that (huge rows,
+/// paddings or dilations) the kernels read the tensor in place.
+@inlinable
+var paddedRowsByteLimit: Int { 4 << 20 }
+
+/// Zero pixels before and after a row of `outputSize` gradient pixels such
+/// that every input position's taps (with the right stride phase) land in
+/// the padded row, for the input gradient; `nil` if that overflows.
+@inlinable
+func backwardColumnPadding(
+    inputSize: Int, outputSize: Int, filterSize: Int, stride: Int, dilation: Int, padBefore: Int
+) -> (left: Int, right: Int)? {
+    // Lowest read: input 0 through the last tap; highest: the last input
+    // through tap 0 (`t = i + padBefore - k * dilation`, position `t / stride`).
+    let (reach, o1) = max(filterSize - 1, 0).multipliedReportingOverflow(by: dilation)
+    let (lowest, o2) = padBefore.subtractingReportingOverflow(reach)
+    let (highest, o3) = (inputSize - 1).addingReportingOverflow(padBefore)
+    guard !o1, !o2, !o3, lowest > Int.min else { return nil }
+    let left = lowest >= 0 ? 0 : (-lowest) / stride + ((-lowest) % stride == 0 ? 0 : 1)
+    let right = max(0, highest / stride - (outputSize - 1))
+    return (left, right)
+}
+
+/// Zero pixels before and after a row of `inputSize` input pixels such that
+/// every output position's taps land in the padded row, for the forward
+/// pass; `nil` if that overflows.
+@inlinable
+func forwardColumnPadding(
+    inputSize: Int, outputSize: Int, filterSize: Int, stride: Int, dilation: Int, padBefore: Int
+) -> (left: Int, right: Int)? {
+    // Highest read: the last output through the last tap.
+    let (span, o1) = max(outputSize - 1, 0).multipliedReportingOverflow(by: stride)
+    let (reach, o2) = max(filterSize - 1, 0).multipliedReportingOverflow(by: dilation)
+    let (end, o3) = span.addingReportingOverflow(reach)
+    guard !o1, !o2, !o3 else { return nil }
+    let (highest, o4) = end.subtractingReportingOverflow(padBefore)
+    guard !o4 else { return nil }
+    return (padBefore, max(0, highest - (inputSize - 1)))
+}
+
+/// The slot size and padding for padded rows of `pixels` pixels with `pad`
+/// zero pixels around them, `slots` per task, or `nil` when they would
+/// exceed ``paddedRowsByteLimit``.
+@inlinable
+func paddedRowLayout<S: KernelScalar>(
+    _: S.Type, pixels: Int, pad: (left: Int, right: Int)?, lanes: Int, slots: Int
+) -> (slotElements: Int, leftPad: Int, paddedPixels: Int)? {
+    guard let pad, slots > 0 else { return nil }
+    let (partial, o1) = pixels.addingReportingOverflow(pad.left)
+    let (padded, o2) = partial.addingReportingOverflow(pad.right)
+    guard !o1, !o2, let elements = PaddedRows<S>.slotElements(paddedPixels: padded, lanes: lanes) else { return nil }
+    let (bytes, o3) = elements.multipliedReportingOverflow(by: slots * MemoryLayout<S>.stride)
+    guard !o3, bytes <= paddedRowsByteLimit else { return nil }
+    return (elements, pad.left, padded)
+}
