@@ -7,6 +7,11 @@
 /// dilations, padding) comes from tables built once per call, so the hot
 /// loop does no division. Results are identical for any thread count.
 ///
+/// Pixels of one stride phase with the same taps go in blocks of 8 (AVX-512)
+/// or 4, sliding along filter rows; with a finite filter the out_backprop
+/// rows are staged zero-padded (``PaddedRows``), so border pixels go in
+/// blocks too.
+///
 /// For a depth multiplier `M > 1` the products are accumulated over the
 /// flattened `C * M` lanes (filter and output gradient share that layout) and
 /// each group of `M` adjacent lanes is reduced once per pixel.

@@ -4,10 +4,13 @@
 /// ``sumTapProducts(_:count:_:_:into:lanes:)``), held in registers across taps.
 ///
 /// Work is split over output rows; every output element is written once, by
-/// one thread, so results are identical for any thread count. Interior pixels
-/// go four at a time. For a depth multiplier `M > 1` the input rows a task
-/// needs are first widened to the `C * M` output lanes in task scratch, so the
-/// same lane-wise kernel applies.
+/// one thread, so results are identical for any thread count. Pixels with
+/// the same taps go in blocks of 8 (AVX-512) or 4, sliding along filter rows
+/// (``sumTapProductsBlock(pixels:taps:count:runs:runCount:_:_:pixelStride:into:outPixelStride:lanes:isa:)``);
+/// with a finite filter the input rows are staged zero-padded
+/// (``PaddedRows``), so border pixels go in blocks too. For a depth
+/// multiplier `M > 1` the staged rows are widened to the `C * M` output
+/// lanes, so the same lane-wise kernel applies.
 ///
 /// - Precondition: `geometry` was validated; buffers hold the geometry's
 ///   element counts; `output` overlaps neither input.
@@ -27,42 +30,71 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
     let rowTaps = WindowTaps.forward(
         inputSize: g.inputHeight, outputSize: g.outputHeight, filterSize: g.filterHeight,
         stride: g.strideHeight, dilation: g.dilationHeight, padBefore: g.padTop)
+    // With a finite filter, input rows are staged with zero pixels on both
+    // sides (see `PaddedRows`): every output pixel then has the same taps,
+    // and all go through the multi-pixel kernels. With M > 1 the staged rows
+    // are also widened to the C * M output lanes (padded or not), so the
+    // same lane-wise kernels apply.
+    var slotCount = 0
+    for oh in 0..<g.outputHeight { slotCount = max(slotCount, rowTaps.counts[oh]) }
+    let padded = allFinite(filter, count: g.filterCount)
+        ? paddedRowLayout(
+            S.self, pixels: g.inputWidth,
+            pad: forwardColumnPadding(
+                inputSize: g.inputWidth, outputSize: g.outputWidth, filterSize: g.filterWidth,
+                stride: g.strideWidth, dilation: g.dilationWidth, padBefore: g.padLeft),
+            lanes: lanes, slots: slotCount)
+        : nil
+    let staging = padded ?? (m == 1 ? nil : (
+        slotElements: PaddedRows<S>.slotElements(paddedPixels: g.inputWidth, lanes: lanes) ?? 0, leftPad: 0,
+        paddedPixels: g.inputWidth))
     let colTaps = WindowTaps.forward(
-        inputSize: g.inputWidth, outputSize: g.outputWidth, filterSize: g.filterWidth,
-        stride: g.strideWidth, dilation: g.dilationWidth, padBefore: g.padLeft)
+        inputSize: staging?.paddedPixels ?? g.inputWidth, outputSize: g.outputWidth, filterSize: g.filterWidth,
+        stride: g.strideWidth, dilation: g.dilationWidth, padBefore: g.padLeft - (staging?.leftPad ?? 0))
     colTaps.prepareBlocking(step: 1, pairedStep: g.strideWidth)
     defer {
         rowTaps.deallocate()
         colTaps.deallocate()
     }
-    let rowLanes = g.inputWidth * lanes
+    let rowElements = g.inputWidth * g.channels
     // Interior pixels go in blocks of 8 (wide register file) or 4.
     let blockPixels = ISA.hasWideRegisterFile ? 8 : 4
     // A rough work estimate (wrapping: it only picks the thread count).
     let work = rows &* g.outputWidth &* lanes &* g.filterHeight &* g.filterWidth
     parallelFor(rows, threads: work < 1 << 17 ? 1 : threads) { rowRange in
         let tapCapacity = max(1, g.filterHeight * g.filterWidth)
+        let rowsInScratch = staging.map {
+            PaddedRows<S>(slots: slotCount, slotElements: $0.slotElements, leftPad: $0.leftPad, lanes: lanes)
+        }
+        defer { rowsInScratch?.deallocate() }
+        let source = rowsInScratch.map { UnsafePointer($0.base) } ?? input
         withUnsafeTemporaryAllocation(of: TapOffsets.self, capacity: tapCapacity) { taps in
         withUnsafeTemporaryAllocation(of: TapRun.self, capacity: tapCapacity) { runs in
-            withUnsafeTemporaryAllocation(of: S.self, capacity: m == 1 ? 1 : g.filterHeight * rowLanes) { widened in
-            // With M > 1: which global input row (n * H + ih) each widened
-            // slot holds, and which slot each of this row's taps reads.
-            withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * max(1, g.filterHeight)) { slots in
-                guard let taps = taps.baseAddress, let runs = runs.baseAddress, let widened = widened.baseAddress,
-                    let slotRow = slots.baseAddress
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * max(1, g.filterHeight)) { rowInfo in
+                guard let taps = taps.baseAddress, let runs = runs.baseAddress, let wanted = rowInfo.baseAddress
                 else { return }
-                let tapSlot = slotRow + max(1, g.filterHeight)
-                slotRow.update(repeating: -1, count: g.filterHeight)
+                let rowOffsets = wanted + max(1, g.filterHeight)
                 for row in rowRange {
                     let n = row / g.outputHeight
                     let oh = row - n * g.outputHeight
+                    // Where each of the row's valid filter rows reads.
                     let hCount = rowTaps.counts[oh]
-                    if m > 1 {
-                        assignWidenedRows(
-                            g, n: n, oh: oh, rowTaps: rowTaps, slotRow: slotRow, tapSlot: tapSlot,
-                            input: input, widened: widened)
+                    for r in 0..<hCount {
+                        wanted[r] = n * g.inputHeight + rowTaps.pairs[oh * g.filterHeight + r].position
                     }
-                    let source = m == 1 ? input : UnsafePointer(widened)
+                    if let rowsInScratch {
+                        rowsInScratch.assign(wanted, count: hCount, offsets: rowOffsets) { key, destination in
+                            if m == 1 {
+                                destination.update(from: input + key * rowElements, count: rowElements)
+                            } else {
+                                widenChannels(
+                                    input + key * rowElements, into: destination, pixels: g.inputWidth,
+                                    channels: g.channels, multiplier: m)
+                            }
+                        }
+                    } else {
+                        for r in 0..<hCount { rowOffsets[r] = wanted[r] * rowElements }
+                    }
                     // Output pixels of one pattern share their tap list,
                     // shifted by `strideWidth` input pixels per step.
                     var cachedPattern = -1
@@ -75,12 +107,11 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                             cachedPattern = colTaps.pattern[ow]
                             count = 0
                             for r in 0..<hCount {
-                                let (kh, ih) = rowTaps.pairs[oh * g.filterHeight + r]
-                                let rowBase = m == 1 ? (n * g.inputHeight + ih) * g.inputWidth : tapSlot[r] * g.inputWidth
+                                let kh = rowTaps.pairs[oh * g.filterHeight + r].tap
                                 for c in 0..<colTaps.counts[ow] {
                                     let (kw, iw) = colTaps.pairs[ow * g.filterWidth + c]
                                     taps[count] = TapOffsets(
-                                        first: (kh * g.filterWidth + kw) * lanes, second: (rowBase + iw) * lanes)
+                                        first: (kh * g.filterWidth + kw) * lanes, second: rowOffsets[r] + iw * lanes)
                                     count += 1
                                 }
                             }
@@ -108,39 +139,8 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                     }
                 }
             }
-            }
         }
         }
-    }
-}
-
-/// Makes the input rows output row `oh` reads available widened to `C * M`
-/// lanes, reusing rows earlier output rows widened (consecutive output rows
-/// share most of their input rows), and records in `tapSlot[r]` the slot of
-/// the row of its `r`-th valid tap.
-@inlinable @inline(__always)
-func assignWidenedRows<S>(
-    _ g: ConvGeometry, n: Int, oh: Int, rowTaps: WindowTaps,
-    slotRow: UnsafeMutablePointer<Int>, tapSlot: UnsafeMutablePointer<Int>,
-    input: UnsafePointer<S>, widened: UnsafeMutablePointer<S>
-) {
-    let count = rowTaps.counts[oh]
-    let rowLanes = g.inputWidth * g.outputChannels
-    func key(_ r: Int) -> Int { n * g.inputHeight + rowTaps.pairs[oh * g.filterHeight + r].position }
-    for r in 0..<count {
-        tapSlot[r] = -1
-        for slot in 0..<g.filterHeight where slotRow[slot] == key(r) { tapSlot[r] = slot }
-    }
-    for r in 0..<count where tapSlot[r] < 0 {
-        // A slot no tap of this row uses (there are filterHeight >= count).
-        var free = 0
-        while (0..<count).contains(where: { tapSlot[$0] == free }) { free += 1 }
-        let ih = rowTaps.pairs[oh * g.filterHeight + r].position
-        widenChannels(
-            input + (n * g.inputHeight + ih) * g.inputWidth * g.channels, into: widened + free * rowLanes,
-            pixels: g.inputWidth, channels: g.channels, multiplier: g.depthMultiplier)
-        slotRow[free] = key(r)
-        tapSlot[r] = free
     }
 }
 
