@@ -45,7 +45,8 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
     // has the same taps, and all go through the multi-pixel kernels.
     var slotCount = 0
     for ih in 0..<g.inputHeight { slotCount = max(slotCount, rowTaps.counts[ih]) }
-    let padded = allFinite(filter, count: g.filterCount)
+    // (Rows shorter than a block gain nothing from it but the copy.)
+    let padded = g.inputWidth >= 8 && allFinite(filter, count: g.filterCount)
         ? paddedRowLayout(
             S.self, pixels: g.outputWidth,
             pad: backwardColumnPadding(

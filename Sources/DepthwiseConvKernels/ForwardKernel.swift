@@ -37,7 +37,8 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
     // same lane-wise kernels apply.
     var slotCount = 0
     for oh in 0..<g.outputHeight { slotCount = max(slotCount, rowTaps.counts[oh]) }
-    let padded = allFinite(filter, count: g.filterCount)
+    // (Rows shorter than a block gain nothing from it but the copy.)
+    let padded = g.outputWidth >= 8 && allFinite(filter, count: g.filterCount)
         ? paddedRowLayout(
             S.self, pixels: g.inputWidth,
             pad: forwardColumnPadding(

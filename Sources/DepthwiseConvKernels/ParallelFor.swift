@@ -21,7 +21,7 @@ public func parallelFor(_ count: Int, threads: Int, _ body: (Range<Int>) -> Void
         body(0..<count)
         return
     }
-    let chunks = min(count, workers * 4)
+    let chunks = min(count, workers * 2)
     @Sendable @inline(__always) func run(_ chunk: Int, _ body: (Range<Int>) -> Void) {
         let start = count * chunk / chunks
         let end = count * (chunk + 1) / chunks
