@@ -126,28 +126,29 @@ struct FitAndFinishTests {
     // MARK: - --max-memory
 
     /// The forward fixture's result is [1, 4, 4, 4] float32: 256 bytes, plus
-    /// 1536 bytes of the kernels' tap tables: 1792 bytes.
+    /// 1536 bytes of the kernels' tap tables, plus (one thread, M = 2) three
+    /// input rows widened to 4 pixels x 4 lanes (64 bytes each): 1984 bytes.
     @Test(
         "--max-memory accepts byte counts with units",
-        arguments: ["1792", "1792B", "1792b", "2K", "2k", "2KB", "2KiB", "1.75K", "512M", "2G", "2GiB", "1T"])
+        arguments: ["1984", "1984B", "1984b", "2K", "2k", "2KB", "2KiB", "1.9375K", "512M", "2G", "2GiB", "1T"])
     func maxMemoryAccepted(_ value: String) throws {
         let workspace = try Workspace()
         try Fixtures.write(to: workspace)
-        let result = try workspace.run(I.forward(["--max-memory": value]))
+        let result = try workspace.run(I.forward(["--max-memory": value, "--threads": "1"]))
         #expect(result.exitedNormally && result.status == 0, "\(value): \(result)")
         #expect(result.standardError.isEmpty)
         #expect(workspace.exists("out.npy"))
     }
 
-    @Test("--max-memory below the call's needs fails before computing", arguments: ["1791", "1.7K", "0", "100B"])
+    @Test("--max-memory below the call's needs fails before computing", arguments: ["1983", "1.9K", "0", "100B"])
     func maxMemoryTooSmall(_ value: String) throws {
         let workspace = try Workspace()
         try Fixtures.write(to: workspace)
         let before = try workspace.listing()
-        let result = try workspace.run(I.forward(["--max-memory": value]))
+        let result = try workspace.run(I.forward(["--max-memory": value, "--threads": "1"]))
         #expect(result.exitedNormally && result.status == 1, "\(value): \(result)")
         #expect(result.errorLines.count == 1, "\(result)")
-        #expect(result.standardError.hasPrefix("error: The call needs 1792 bytes"), "\(result)")
+        #expect(result.standardError.hasPrefix("error: The call needs 1984 bytes"), "\(result)")
         #expect(result.standardError.contains("memory limit"), "\(result)")
         #expect(try workspace.listing() == before)
     }
@@ -158,11 +159,11 @@ struct FitAndFinishTests {
         try Fixtures.write(to: workspace)
         // --bfloat16: the result (64 bfloat16s, 128 bytes) plus float32 copies
         // of the input (32), the filter (36) and the result (64): 528 bytes,
-        // and 1536 bytes of tap tables.
-        let result = try workspace.run(I.forward(["--max-memory": "2191"], adding: ["--bfloat16"]))
+        // 1536 bytes of tap tables and 192 of widened rows (one thread).
+        let result = try workspace.run(I.forward(["--max-memory": "2383", "--threads": "1"], adding: ["--bfloat16"]))
         #expect(result.status == 1, "\(result)")
-        #expect(result.standardError.contains("2192 bytes (result 128, scratch 2064)"), "\(result)")
-        let fits = try workspace.run(I.forward(["--max-memory": "2192"], adding: ["--bfloat16"]))
+        #expect(result.standardError.contains("2384 bytes (result 128, scratch 2256)"), "\(result)")
+        let fits = try workspace.run(I.forward(["--max-memory": "2384", "--threads": "1"], adding: ["--bfloat16"]))
         #expect(fits.status == 0, "\(fits)")
     }
 

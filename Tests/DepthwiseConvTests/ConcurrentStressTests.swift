@@ -378,6 +378,41 @@ import Testing
         #expect(dx.scalars.isEmpty)
     }
 
+    /// Found in review (session 3): the kernels' working memory was outside
+    /// the memory limit. The forward pass with `M > 1` widens the input rows
+    /// it reads to `C * M` lanes, and the filter gradient stages input rows
+    /// the same way: a 4 MiB input row 2^20 pixels wide with `M = 4096` and a
+    /// stride of 4096 (a 4 MiB output) asked for 16 GiB. Such calls are now
+    /// refused before anything is allocated, like any other over the limit.
+    @Test func kernelWorkingMemoryCountsAgainstTheLimit() throws {
+        let options = DepthwiseConvOptions(threadCount: 2, memoryLimit: 256 << 20)
+        let width = 1 << 20, multiplier = 1 << 12
+        let input = try Tensor<Float>(shape: [1, 1, width, 1], scalars: Array(repeating: 1, count: width))
+        let strides = [1, 1, multiplier, 1]
+        #expect {
+            _ = try depthwiseConv2dNative(
+                input: input, filter: Tensor<Float>(shape: [1, 1, 1, multiplier], scalars: Array(repeating: 1, count: multiplier)),
+                strides: strides, padding: .valid, options: options)
+        } throws: { error in
+            (error as? DepthwiseConvError)?.message.contains("more than the memory limit") == true
+        }
+        let outBackprop = try Tensor<Float>(
+            shape: [1, 1, width / multiplier, multiplier], scalars: Array(repeating: 1, count: width))
+        #expect {
+            _ = try depthwiseConv2dNativeBackpropFilter(
+                input: input, filterSizes: [1, 1, 1, multiplier], outBackprop: outBackprop,
+                strides: strides, padding: .valid, options: options)
+        } throws: { error in
+            (error as? DepthwiseConvError)?.message.contains("more than the memory limit") == true
+        }
+        // The same shapes with a narrower input run (and are right).
+        let small = try Tensor<Float>(shape: [1, 1, 8, 1], scalars: (0..<8).map(Float.init))
+        let y = try depthwiseConv2dNative(
+            input: small, filter: Tensor<Float>(shape: [1, 1, 1, 3], scalars: [1, 2, 3]),
+            strides: [1, 1, 4, 1], padding: .valid, options: options)
+        #expect(y.scalars == [0, 0, 0, 4, 8, 12])
+    }
+
     /// Finding 4, second form: `OperationPlan.scratchCount` adds the staged
     /// tensors' counts without overflow checks. A caller-owned buffer whose
     /// declared shape holds Int.max - 1 elements (the buffer is far smaller)

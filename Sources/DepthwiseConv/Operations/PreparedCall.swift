@@ -25,14 +25,21 @@ struct PreparedCall {
         try checkSupportedScalar(T.self)
         let plan = OperationPlan(operation, geometry: geometry, dataFormat: dataFormat)
         let convertsType = T.scalarKind.convertsType
+        let threads = try options.resolvedThreadCount()
+        let kernelWidth = T.scalarKind == .float64 ? 8 : 4
+        guard let kernelScratch = kernelScratchBytes(
+            forward: operation == .forward, backpropFilter: operation == .backpropFilter, geometry,
+            threads: threads, scalarBytes: kernelWidth)
+        else { throw DepthwiseConvError.invalidArgument("The kernels' scratch size overflows a 64-bit integer") }
         try checkMemoryBudget(
             resultCount: allocatesResult ? plan.resultCount : 0, resultWidth: T.scalarKind.byteWidth,
-            scratchCount: try plan.scratchCount(convertsType: convertsType),
-            scratchWidth: T.scalarKind == .float64 ? 8 : 4,
-            tableBytes: try checkedProduct(try tapTableEntries(geometry, operation), 24, "The tap table size"),
+            scratchCount: try plan.scratchCount(convertsType: convertsType), scratchWidth: kernelWidth,
+            tableBytes: try checkedSum(
+                try checkedProduct(try tapTableEntries(geometry, operation), 24, "The tap table size"),
+                kernelScratch, "The scratch size in bytes"),
             limit: try options.resolvedMemoryLimit())
         self.plan = plan
-        self.threads = try options.resolvedThreadCount()
+        self.threads = threads
         self.isa = options.resolvedInstructionSet
     }
 

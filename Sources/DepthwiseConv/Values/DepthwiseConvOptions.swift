@@ -24,11 +24,12 @@ public struct DepthwiseConvOptions: Sendable, Hashable {
     /// Counted are the result (for the `Tensor` forms; the buffer forms write
     /// into the caller's memory) and the staging copies: `Float16` and
     /// ``BFloat16`` operands and results widened to `Float`, and NCHW
-    /// activations transposed to NHWC, and the kernels' tap tables. A call
-    /// that would need more throws ``DepthwiseConvError/invalidArgument(_:)``
-    /// before allocating anything. The kernels' other bookkeeping is not
-    /// counted: padded row copies (at most 4 MiB per thread) and per-chunk
-    /// partial sums of the filter gradient.
+    /// activations transposed to NHWC, and the kernels' working memory (tap
+    /// tables, input rows widened for a depth multiplier, the filter
+    /// gradient's partial sums and staged rows, per thread). A call that
+    /// would need more throws ``DepthwiseConvError/invalidArgument(_:)``
+    /// before allocating anything. Not counted: zero-padded row copies, at
+    /// most 4 MiB per thread.
     public var memoryLimit: Int?
     /// The kernel variant to run; `nil` means ``InstructionSet/selected``. A
     /// variant the CPU can't run is lowered to ``InstructionSet/best``.
