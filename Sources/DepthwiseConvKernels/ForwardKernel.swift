@@ -37,8 +37,11 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
     // same lane-wise kernels apply.
     var slotCount = 0
     for oh in 0..<g.outputHeight { slotCount = max(slotCount, rowTaps.counts[oh]) }
-    // (Rows shorter than a block gain nothing from it but the copy.)
-    let padded = g.outputWidth >= 8 && allFinite(filter, count: g.filterCount)
+    // Rows shorter than a block gain nothing from it but the copy, and with
+    // strides each staged pixel may be read too few times (fewer than 4
+    // multiply-adds per element: 3x3 at stride 2) to pay for its copy.
+    let readsPerPixel = (g.filterHeight &* g.filterWidth) / max(1, g.strideHeight &* g.strideWidth)
+    let padded = g.outputWidth >= 8 && readsPerPixel >= 4 && allFinite(filter, count: g.filterCount)
         ? paddedRowLayout(
             S.self, pixels: g.inputWidth,
             pad: forwardColumnPadding(
