@@ -64,8 +64,19 @@ final class WorkerPool: @unchecked Sendable {
             finished.store(0, ordering: .relaxed)
             seats.store(job << 32 | min(workers, threads), ordering: .relaxed)
             ticket.store(job << 32, ordering: .sequentiallyConsistent)
-            let asleep = sleepers.exchange(0, ordering: .sequentiallyConsistent)
-            for _ in 0..<asleep { wake.signal() }
+            // Wake sleeping threads for the seats (spinning ones may take
+            // some first; a thread woken for nothing goes back to sleep).
+            var asleep = sleepers.load(ordering: .sequentiallyConsistent)
+            while asleep > 0 {
+                let woken = min(asleep, workers)
+                let (exchanged, current) = sleepers.compareExchange(
+                    expected: asleep, desired: asleep - woken, ordering: .sequentiallyConsistent)
+                if exchanged {
+                    for _ in 0..<woken { wake.signal() }
+                    break
+                }
+                asleep = current
+            }
             claimChunks(of: job)
             // Wait for the chunks other threads are still running.
             while finished.load(ordering: .acquiring) < chunks {}
