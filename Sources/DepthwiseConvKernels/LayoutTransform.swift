@@ -54,13 +54,9 @@ public func convertElements<Source, Destination>(
 
 /// Copies each `[rows, columns]` plane of a `[batch, rows, columns]` tensor
 /// to `[columns, rows]` (NCHW <-> NHWC when `rows`/`columns` are channels and
-/// pixels), 16 × 16 tiles at a time in registers.
-///
-/// A tile is transposed with four perfect unshuffles: viewing its 256
-/// elements as one sequence indexed `row * 16 + column`, an unshuffle
-/// rotates the 8-bit index right by one bit, and four of them swap the row
-/// and column halves. Edges that don't fill a tile are copied element by
-/// element.
+/// pixels), 16 × 16 tiles at a time in registers
+/// (``transposeTile(_:sourceStride:_:destinationStride:)``). Edges that
+/// don't fill a tile are copied element by element.
 @inlinable
 public func transposePlanes<S: KernelScalar, ISA: InstructionSetTag>(
     _ source: UnsafePointer<S>, _ destination: UnsafeMutablePointer<S>,
@@ -72,41 +68,65 @@ public func transposePlanes<S: KernelScalar, ISA: InstructionSetTag>(
     guard plane > 0 else { return }
     let rowTiles = (a + tile - 1) / tile
     parallelFor(batch * rowTiles, threads: plane * batch < 1 << 15 ? 1 : threads) { range in
-        withUnsafeTemporaryAllocation(of: V.self, capacity: 2 * tile) { buffer in
-            guard var current = buffer.baseAddress else { return }
-            var next = current + tile
-            for task in range {
-                let n = task / rowTiles
-                let i0 = (task - n * rowTiles) * tile
-                let src = source + n * plane
-                let dst = destination + n * plane
-                var j0 = 0
-                if i0 + tile <= a {
-                    while j0 + tile <= b {
-                        for r in 0..<tile {
-                            current[r] = UnsafeRawPointer(src + (i0 + r) * b + j0).loadUnaligned(as: V.self)
-                        }
-                        for _ in 0..<4 {
-                            for q in 0..<tile / 2 {
-                                let pair = SIMD32(lowHalf: current[2 * q], highHalf: current[2 * q + 1])
-                                next[q] = pair.evenHalf
-                                next[tile / 2 + q] = pair.oddHalf
-                            }
-                            swap(&current, &next)
-                        }
-                        for q in 0..<tile {
-                            UnsafeMutableRawPointer(dst + (j0 + q) * a + i0).storeBytes(of: current[q], as: V.self)
-                        }
-                        j0 += tile
-                    }
+        for task in range {
+            let n = task / rowTiles
+            let i0 = (task - n * rowTiles) * tile
+            let src = source + n * plane
+            let dst = destination + n * plane
+            var j0 = 0
+            if i0 + tile <= a {
+                while j0 + tile <= b {
+                    transposeTile(src + i0 * b + j0, sourceStride: b, dst + j0 * a + i0, destinationStride: a)
+                    j0 += tile
                 }
-                // What's left of this band of rows, element by element.
-                for i in i0..<min(i0 + tile, a) {
-                    for j in j0..<b {
-                        dst[j * a + i] = src[i * b + j]
-                    }
+            }
+            // What's left of this band of rows, element by element.
+            for i in i0..<min(i0 + tile, a) {
+                for j in j0..<b {
+                    dst[j * a + i] = src[i * b + j]
                 }
             }
         }
     }
+}
+
+/// One 16 × 16 tile: `destination[q * destinationStride + r] =
+/// source[r * sourceStride + q]`, held in registers throughout.
+///
+/// Four perfect unshuffles: viewing the tile's 256 elements as one sequence
+/// indexed `row * 16 + column`, an unshuffle rotates the 8-bit index right
+/// by one bit, and four of them swap the row and column halves.
+@inlinable @inline(__always)
+func transposeTile<S: KernelScalar>(
+    _ source: UnsafePointer<S>, sourceStride: Int, _ destination: UnsafeMutablePointer<S>, destinationStride: Int
+) {
+    typealias V = SIMD16<S>
+    @inline(__always) func load(_ r: Int) -> V {
+        UnsafeRawPointer(source + r * sourceStride).loadUnaligned(as: V.self)
+    }
+    var t = (
+        load(0), load(1), load(2), load(3), load(4), load(5), load(6), load(7),
+        load(8), load(9), load(10), load(11), load(12), load(13), load(14), load(15))
+    @inline(__always) func unshuffle(_ x: V, _ y: V) -> (V, V) {
+        let pair = SIMD32(lowHalf: x, highHalf: y)
+        return (pair.evenHalf, pair.oddHalf)
+    }
+    for _ in 0..<4 {
+        let (e0, o0) = unshuffle(t.0, t.1)
+        let (e1, o1) = unshuffle(t.2, t.3)
+        let (e2, o2) = unshuffle(t.4, t.5)
+        let (e3, o3) = unshuffle(t.6, t.7)
+        let (e4, o4) = unshuffle(t.8, t.9)
+        let (e5, o5) = unshuffle(t.10, t.11)
+        let (e6, o6) = unshuffle(t.12, t.13)
+        let (e7, o7) = unshuffle(t.14, t.15)
+        t = (e0, e1, e2, e3, e4, e5, e6, e7, o0, o1, o2, o3, o4, o5, o6, o7)
+    }
+    @inline(__always) func store(_ v: V, _ q: Int) {
+        UnsafeMutableRawPointer(destination + q * destinationStride).storeBytes(of: v, as: V.self)
+    }
+    store(t.0, 0); store(t.1, 1); store(t.2, 2); store(t.3, 3)
+    store(t.4, 4); store(t.5, 5); store(t.6, 6); store(t.7, 7)
+    store(t.8, 8); store(t.9, 9); store(t.10, 10); store(t.11, 11)
+    store(t.12, 12); store(t.13, 13); store(t.14, 14); store(t.15, 15)
 }
