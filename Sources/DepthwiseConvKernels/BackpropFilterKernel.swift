@@ -154,7 +154,8 @@ func filterGradientCeilDiv(_ a: Int, _ b: Int) -> Int {
 }
 
 /// Output rows `oh..<oh + rows` of image `n`, for the workspace's lanes:
-/// stages their operands, then runs every lane block over every row, up to
+/// stages the input rows they read (the output gradient is read in place),
+/// then runs every lane block over every row, up to
 /// nine taps per pass.
 @inlinable
 func filterGradientRowGroup<S: KernelScalar, V: FilterGradientLanes, ISA: InstructionSetTag>(
@@ -185,9 +186,6 @@ func filterGradientRowGroup<S: KernelScalar, V: FilterGradientLanes, ISA: Instru
                 count += 1
             }
         }
-        if count > 0 {
-            space.stageOutputGradient(g, outBackprop + i * ow * lanes, row: i)
-        }
         space.tapCounts[i] = count
     }
     // A column stride too large to form an offset means every tap reads at
@@ -206,7 +204,7 @@ func filterGradientRowGroup<S: KernelScalar, V: FilterGradientLanes, ISA: Instru
                 filterGradientPass(
                     W.self, ISA.self, size: count * (group + 1) / groups - first,
                     taps: space.descriptors + i * taps + first, lane: lane,
-                    dy: space.outputGradient + i * ow * stride, dyStep: stride, xStep: xStep, width: ow,
+                    dy: outBackprop + i * ow * lanes, dyStep: lanes, xStep: xStep, width: ow,
                     partial: partial)
             }
         }
@@ -398,8 +396,6 @@ struct FilterGradientWorkspace<S: KernelScalar, ISA: InstructionSetTag> {
     @usableFromInline let keys: UnsafeMutablePointer<Int>
     @usableFromInline let slots: Int
     @usableFromInline let rowSize: Int
-    /// `rowsPerGroup` output-gradient rows of `outputWidth * pixelStride`.
-    @usableFromInline let outputGradient: UnsafeMutablePointer<S>
     /// `rowsPerGroup * taps` tap descriptors and per row their count.
     @usableFromInline let descriptors: UnsafeMutablePointer<FilterGradientTap<S>>
     @usableFromInline let tapCounts: UnsafeMutablePointer<Int>
@@ -416,7 +412,6 @@ struct FilterGradientWorkspace<S: KernelScalar, ISA: InstructionSetTag> {
         slots = FilterGradientPartition.inputRowSlots(g, rowsPerGroup: rowsPerGroup)
         rowSize = g.inputWidth * pixelStride
         inputRows = Self.allocateAligned(slots * rowSize)
-        outputGradient = Self.allocateAligned(rowsPerGroup * g.outputWidth * pixelStride)
         keys = .allocate(capacity: slots)
         keys.initialize(repeating: -1, count: slots)
         let taps = g.filterHeight * g.filterWidth
@@ -435,7 +430,6 @@ struct FilterGradientWorkspace<S: KernelScalar, ISA: InstructionSetTag> {
     @inlinable
     func deallocate() {
         UnsafeMutableRawPointer(inputRows).deallocate()
-        UnsafeMutableRawPointer(outputGradient).deallocate()
         keys.deallocate()
         descriptors.deallocate()
         tapCounts.deallocate()
@@ -512,24 +506,6 @@ struct FilterGradientWorkspace<S: KernelScalar, ISA: InstructionSetTag> {
                     input + key * g.inputWidth * g.channels, into: inputRows + s * rowSize,
                     pixels: g.inputWidth, channels: g.channels, channelRange: channelStart..<channelEnd,
                     multiplier: m, pixelStride: pixelStride, ISA.self)
-            }
-        }
-    }
-
-    /// Copies the current lanes of output-gradient row `dy` (`outputWidth`
-    /// pixels of `C * M`) to staged row `row`: one sequential read the
-    /// hardware prefetches well, where the lane blocks would read it strided.
-    @inlinable
-    func stageOutputGradient(_ g: ConvGeometry, _ dy: UnsafePointer<S>, row: Int) {
-        let lanes = g.outputChannels
-        let target = outputGradient + row * g.outputWidth * pixelStride
-        let range = self.lanes
-        if pixelStride == lanes, range.count == lanes {
-            target.update(from: dy, count: g.outputWidth * lanes)
-        } else {
-            for p in 0..<g.outputWidth {
-                (target + p * pixelStride + range.lowerBound)
-                    .update(from: dy + p * lanes + range.lowerBound, count: range.count)
             }
         }
     }
