@@ -8,7 +8,7 @@
 /// - forward with `M > 1`: one task per thread, each holding up to `KH`
 ///   input rows widened to `C * M` lanes;
 /// - filter gradient: the partial sums of every chunk but the first, and one
-///   workspace of staged input rows per thread.
+///   workspace per thread (staged input and output-gradient rows).
 @inlinable
 public func kernelScratchBytes(
     forward: Bool, backpropFilter: Bool, _ g: ConvGeometry, threads: Int, scalarBytes: Int
@@ -42,10 +42,12 @@ public func kernelScratchBytes(
     guard part.rows > 0, g.outputWidth > 0 else { return 0 }
     guard let partials = product(part.chunks - 1, count, scalarBytes),
         let pixel = roundedToLine(g.outputChannels),
-        let inputRows = product(
-            FilterGradientPartition.inputRowSlots(g, rowsPerGroup: part.rowsPerGroup), g.inputWidth, pixel),
-        let workspaces = product(min(tasks, part.rows), inputRows, scalarBytes)
+        let inputRows = product(FilterGradientPartition.inputRowSlots(g, rowsPerGroup: part.rowsPerGroup),
+                                g.inputWidth, pixel),
+        let outputRows = product(part.rowsPerGroup, g.outputWidth, pixel)
     else { return nil }
+    let (elements, o1) = inputRows.addingReportingOverflow(outputRows)
+    guard !o1, let workspaces = product(min(tasks, part.rows), elements, scalarBytes) else { return nil }
     let (total, o2) = partials.addingReportingOverflow(workspaces)
     return o2 ? nil : total
 }
