@@ -22,6 +22,29 @@ import Testing
         try checkAll(BFloat16.self, exactInputs: true)
     }
 
+    /// An output gradient over 4 MiB, which the filter-gradient kernel stages
+    /// instead of reading in place (smaller ones, above, are read in place),
+    /// against the reference and across thread counts bit for bit.
+    @Test func filterGradientOfALargeOutputGradient() throws {
+        let config = ReferenceConvolution(
+            batch: 2, height: 48, width: 48, channels: 256, multiplier: 1, filterHeight: 3, filterWidth: 3,
+            strideHeight: 1, strideWidth: 1, dilationHeight: 1, dilationWidth: 1, padding: .same, dataFormat: .nhwc)
+        #expect(config.outputCount * 4 > 4 << 20)
+        var rng = SplitMix64(seed: 0x5EED)
+        let x = rng.values(config.inputCount), dy = rng.values(config.outputCount)
+        let serial = try OperationRunner<Float>(config: config, options: DepthwiseConvOptions(threadCount: 1))
+            .backpropFilter(x, dy)
+        let parallel = try OperationRunner<Float>(config: config, options: DepthwiseConvOptions(threadCount: 3))
+            .backpropFilter(x, dy)
+        let identical = serial.map(\.bitPattern) == parallel.map(\.bitPattern)
+        #expect(identical, "1 and 3 threads differ")
+        expectClose(
+            serial, config.backpropFilter(input: x, outBackprop: dy),
+            magnitudes: config.backpropFilter(input: x.map(abs), outBackprop: dy.map(abs)),
+            terms: config.maxTermsPerElement.backpropFilter,
+            unitRoundoff: Float.unitRoundoff, storageRoundoff: 0, "large filter gradient")
+    }
+
     /// 16-bit types accumulate in `Float` and round once, so their error is
     /// one storage rounding plus `Float` accumulation error.
     private func checkAll<T: TestScalar>(_ type: T.Type, exactInputs: Bool) throws {
