@@ -60,4 +60,11 @@ public struct ConvGeometry: Sendable, Hashable {
     @inlinable public var filterCount: Int { filterHeight * filterWidth * channels * depthMultiplier }
     /// Elements of the output (and of the output gradient).
     @inlinable public var outputCount: Int { batch * outputHeight * outputWidth * outputChannels }
+
+    /// How many times a kernel reads each input element, roughly:
+    /// `KH * KW / (SH * SW)` (0 when the strides' product overflows).
+    @inlinable public var readsPerInputElement: Int {
+        let (strides, overflow) = strideHeight.multipliedReportingOverflow(by: strideWidth)
+        return overflow ? 0 : (filterHeight &* filterWidth) / max(1, strides)
+    }
 }

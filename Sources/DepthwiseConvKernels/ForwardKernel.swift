@@ -40,8 +40,7 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
     // Rows shorter than a block gain nothing from it but the copy, and with
     // strides each staged pixel may be read too few times (fewer than 4
     // multiply-adds per element: 3x3 at stride 2) to pay for its copy.
-    let readsPerPixel = (g.filterHeight &* g.filterWidth) / max(1, g.strideHeight &* g.strideWidth)
-    let padded = g.outputWidth >= 8 && readsPerPixel >= 4 && allFinite(filter, count: g.filterCount)
+    let padded = g.outputWidth >= 8 && g.readsPerInputElement >= 4 && allFinite(filter, count: g.filterCount)
         ? paddedRowLayout(
             S.self, pixels: g.inputWidth,
             pad: forwardColumnPadding(
