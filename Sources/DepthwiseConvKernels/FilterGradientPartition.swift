@@ -42,10 +42,13 @@ struct FilterGradientPartition {
         let (total, overflow2) = pixels.multipliedReportingOverflow(by: perPixel)
         work = overflow1 || overflow2 ? Int.max : total
         chunks = max(1, min(Self.maxChunks, rows, work / Self.minChunkWork, pixels / Self.minChunkPixels))
-        let stripBytes = max(1, g.inputWidth) * 64
+        // (Overflow-checked: an empty tensor may have a huge width.)
+        let (stripBytes, wide) = max(1, g.inputWidth).multipliedReportingOverflow(by: 64)
         var r = 1
-        while r < Self.maxRowsPerGroup,
-              Self.inputRowSlots(g, rowsPerGroup: r + 1) * stripBytes <= Self.groupCacheBytes {
+        while !wide, r < Self.maxRowsPerGroup {
+            let slots = Self.inputRowSlots(g, rowsPerGroup: r + 1)
+            let (bytes, overflow) = slots.multipliedReportingOverflow(by: stripBytes)
+            guard !overflow, bytes <= Self.groupCacheBytes else { break }
             r += 1
         }
         rowsPerGroup = r

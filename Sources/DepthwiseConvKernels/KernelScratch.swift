@@ -35,7 +35,8 @@ public func kernelScratchBytes(
         guard let row = roundedToLine(product(g.inputWidth, g.outputChannels)) else { return nil }
         return product(min(tasks, g.batch * g.outputHeight), slots, row, scalarBytes)
     }
-    guard backpropFilter else { return 0 }
+    // The filter gradient of an empty output gradient is zeros: no scratch.
+    guard backpropFilter, g.batch > 0, g.outputHeight > 0, g.outputWidth > 0 else { return 0 }
     let count = product(g.filterHeight, g.filterWidth, g.outputChannels)
     guard let count, count > 0 else { return count == nil ? nil : 0 }
     let part = FilterGradientPartition(g)

@@ -413,6 +413,30 @@ import Testing
         #expect(y.scalars == [0, 0, 0, 4, 8, 12])
     }
 
+    /// Finding 10 (on 9be2273, by the final FuzzOps run): the filter gradient
+    /// of an empty batch with an input 2^62 pixels wide trapped in
+    /// `FilterGradientPartition` (row-group sizing multiplied the width by
+    /// 64), reached through the new kernel-scratch estimate before the memory
+    /// limit could refuse the 344 GB result.
+    @Test func filterGradientOfAnEmptyBatchWithAHugeWidthDoesNotTrap() throws {
+        let options = DepthwiseConvOptions(threadCount: 3, memoryLimit: 64 << 20)
+        let shape = [0, 6, 1 << 62, 1 << 32]
+        #expect {
+            _ = try depthwiseConv2dNativeBackpropFilter(
+                input: Tensor<Float>(shape: shape, scalars: []), filterSizes: [4, 5, 1 << 32, 1],
+                outBackprop: Tensor<Float>(shape: shape, scalars: []),
+                strides: [1, 1, 1, 1], padding: .same, dilations: [1, 3, 3, 1], options: options)
+        } throws: { error in
+            (error as? DepthwiseConvError)?.message.contains("more than the memory limit") == true
+        }
+        // With room for the result (a small filter), it returns zeros.
+        let dw = try depthwiseConv2dNativeBackpropFilter(
+            input: Tensor<Float>(shape: [0, 6, 1 << 62, 2], scalars: []), filterSizes: [4, 5, 2, 1],
+            outBackprop: Tensor<Float>(shape: [0, 6, 1 << 62, 2], scalars: []),
+            strides: [1, 1, 1, 1], padding: .same, dilations: [1, 3, 3, 1], options: options)
+        #expect(dw.scalars == Array(repeating: 0, count: 40))
+    }
+
     /// Finding 4, second form: `OperationPlan.scratchCount` adds the staged
     /// tensors' counts without overflow checks. A caller-owned buffer whose
     /// declared shape holds Int.max - 1 elements (the buffer is far smaller)
