@@ -43,8 +43,7 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
     // With a finite filter, out_backprop rows are staged with zero pixels on
     // both sides (see `PaddedRows`): every input pixel of a stride phase then
     // has the same taps, and all go through the multi-pixel kernels.
-    var slotCount = 0
-    for ih in 0..<g.inputHeight { slotCount = max(slotCount, rowTaps.counts[ih]) }
+    let slotCount = rowTaps.maxCount
     // (Rows shorter than a block gain nothing from it but the copy.)
     let padded = g.inputWidth >= 8 && allFinite(filter, count: g.filterCount)
         ? paddedRowLayout(
@@ -73,7 +72,9 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
     parallelFor(rows, threads: work < 1 << 17 ? 1 : threads) { rowRange in
         let tapCapacity = max(1, g.filterHeight * g.filterWidth)
         let rowsInScratch = staging.map {
-            PaddedRows<S>(slots: slotCount, slotElements: $0.slotElements, leftPad: $0.leftPad, lanes: lanes)
+            PaddedRows<S>(
+                slots: slotCount, slotElements: $0.slotElements, leftPad: $0.leftPad, pixels: g.outputWidth,
+                lanes: lanes)
         }
         defer { rowsInScratch?.deallocate() }
         let source = rowsInScratch.map { UnsafePointer($0.base) } ?? outBackprop

@@ -35,8 +35,7 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
     // and all go through the multi-pixel kernels. With M > 1 the staged rows
     // are also widened to the C * M output lanes (padded or not), so the
     // same lane-wise kernels apply.
-    var slotCount = 0
-    for oh in 0..<g.outputHeight { slotCount = max(slotCount, rowTaps.counts[oh]) }
+    let slotCount = rowTaps.maxCount
     // Rows shorter than a block gain nothing from it but the copy, and with
     // strides each staged pixel may be read too few times (fewer than 4
     // multiply-adds per element: 3x3 at stride 2) to pay for its copy.
@@ -67,7 +66,9 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
     parallelFor(rows, threads: work < 1 << 17 ? 1 : threads) { rowRange in
         let tapCapacity = max(1, g.filterHeight * g.filterWidth)
         let rowsInScratch = staging.map {
-            PaddedRows<S>(slots: slotCount, slotElements: $0.slotElements, leftPad: $0.leftPad, lanes: lanes)
+            PaddedRows<S>(
+                slots: slotCount, slotElements: $0.slotElements, leftPad: $0.leftPad, pixels: g.inputWidth,
+                lanes: lanes)
         }
         defer { rowsInScratch?.deallocate() }
         let source = rowsInScratch.map { UnsafePointer($0.base) } ?? input

@@ -34,9 +34,10 @@ struct PaddedRows<S: KernelScalar> {
         return (elements + line - 1) / line * line
     }
 
-    /// Allocates `slots` zero-filled slots.
+    /// Allocates `slots` slots for rows of `pixels` pixels and zeroes their
+    /// padding (``assign(_:count:offsets:fill:)`` writes the rest).
     @inlinable
-    init(slots: Int, slotElements: Int, leftPad: Int, lanes: Int) {
+    init(slots: Int, slotElements: Int, leftPad: Int, pixels: Int, lanes: Int) {
         self.slots = slots
         self.rowStride = slotElements
         self.leftPad = leftPad
@@ -44,7 +45,12 @@ struct PaddedRows<S: KernelScalar> {
         let count = max(1, slots * slotElements)
         base = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<S>.stride, alignment: 64)
             .bindMemory(to: S.self, capacity: count)
-        base.initialize(repeating: 0, count: count)
+        let end = (leftPad + pixels) * lanes
+        for s in 0..<slots {
+            let slot = base + s * slotElements
+            slot.initialize(repeating: 0, count: leftPad * lanes)
+            (slot + end).initialize(repeating: 0, count: slotElements - end)
+        }
         keys = .allocate(capacity: max(1, slots))
         keys.initialize(repeating: -1, count: max(1, slots))
     }

@@ -106,6 +106,14 @@ struct WindowTaps {
         return true
     }
 
+    /// The most taps any position has.
+    @inlinable
+    var maxCount: Int {
+        var most = 0
+        for p in 0..<positions { most = max(most, counts[p]) }
+        return most
+    }
+
     /// Frees the storage.
     @inlinable
     func deallocate() {
