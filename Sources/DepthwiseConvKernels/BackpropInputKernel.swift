@@ -109,7 +109,9 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                         var cachedPattern = -1
                         var count = 0
                         var runCount = 0
+                        var runShape = 0
                         var shift = 0
+                        var behind = 0
                         var iw = phase
                         while iw < g.inputWidth {
                             if colTaps.pattern[iw] != cachedPattern {
@@ -118,21 +120,25 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                                     g, ih: ih, iw: iw, rowOffsets: rowOffsets, rowTaps: rowTaps, colTaps: colTaps,
                                     into: taps)
                                 runCount = splitIntoTapRuns(taps, count: count, pixelStride: lanes, into: runs)
+                                runShape = uniformRunShape(runs, runCount: runCount)
                                 shift = 0
+                                behind = 0
                             }
-                            let dy = source + shift
-                            let out = result + (row * g.inputWidth + iw) * channels
-                            let patternRun = colTaps.patternRun[iw]
-                            if patternRun >= 4 {
-                                let pixels = patternRun >= blockPixels ? blockPixels : 4
+                            let (pixels, back) = nextBlock(
+                                remaining: colTaps.patternRun[iw], behind: behind, blockPixels: blockPixels)
+                            let dy = source + (shift - back * lanes)
+                            let out = result + (row * g.inputWidth + iw - back * g.strideWidth) * channels
+                            if pixels > 0 {
                                 if m == 1 {
                                     sumTapProductsBlock(
                                         pixels: pixels, taps: taps, count: count, runs: runs, runCount: runCount,
+                                        runShape: runShape,
                                         filter, dy, pixelStride: lanes, into: out,
                                         outPixelStride: g.strideWidth * channels, lanes: lanes, isa: ISA.self)
                                 } else {
                                     sumTapProductsBlock(
                                         pixels: pixels, taps: taps, count: count, runs: runs, runCount: runCount,
+                                        runShape: runShape,
                                         filter, dy, pixelStride: lanes, into: scratch, outPixelStride: lanes,
                                         lanes: lanes, isa: ISA.self)
                                     for p in 0..<pixels {
@@ -141,8 +147,9 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                                             channels: channels, multiplier: m)
                                     }
                                 }
-                                iw += pixels * g.strideWidth
-                                shift += pixels * lanes
+                                iw += (pixels - back) * g.strideWidth
+                                shift += (pixels - back) * lanes
+                                behind += pixels - back
                             } else {
                                 if m == 1 {
                                     sumTapProducts(taps, count: count, filter, dy, into: out, lanes: lanes)
@@ -153,6 +160,7 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                                 // (Strides may be huge: step without overflowing.)
                                 iw = g.strideWidth >= g.inputWidth - iw ? g.inputWidth : iw + g.strideWidth
                                 shift += lanes
+                                behind += 1
                             }
                         }
                     }

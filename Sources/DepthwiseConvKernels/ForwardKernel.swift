@@ -104,7 +104,9 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                     var cachedPattern = -1
                     var count = 0
                     var runCount = 0
+                    var runShape = 0
                     var shift = 0
+                    var behind = 0
                     var ow = 0
                     while ow < g.outputWidth {
                         if colTaps.pattern[ow] != cachedPattern {
@@ -121,21 +123,27 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                             }
                             runCount = splitIntoTapRuns(
                                 taps, count: count, pixelStride: g.strideWidth &* lanes, into: runs)
+                            runShape = uniformRunShape(runs, runCount: runCount)
                             shift = 0
+                            behind = 0
                         }
                         let out = output + (row * g.outputWidth + ow) * lanes
-                        let patternRun = colTaps.patternRun[ow]
-                        if patternRun >= 4 {
-                            let pixels = patternRun >= blockPixels ? blockPixels : 4
+                        let (pixels, back) = nextBlock(
+                            remaining: colTaps.patternRun[ow], behind: behind, blockPixels: blockPixels)
+                        if pixels > 0 {
                             sumTapProductsBlock(
                                 pixels: pixels, taps: taps, count: count, runs: runs, runCount: runCount,
-                                filter, source + shift, pixelStride: g.strideWidth * lanes,
-                                into: out, outPixelStride: lanes, lanes: lanes, isa: ISA.self)
-                            ow += pixels
-                            shift &+= pixels &* g.strideWidth &* lanes
+                                runShape: runShape,
+                                filter, source + (shift - back * g.strideWidth * lanes),
+                                pixelStride: g.strideWidth * lanes,
+                                into: out - back * lanes, outPixelStride: lanes, lanes: lanes, isa: ISA.self)
+                            ow += pixels - back
+                            behind += pixels - back
+                            shift &+= (pixels - back) &* g.strideWidth &* lanes
                         } else {
                             sumTapProducts(taps, count: count, filter, source + shift, into: out, lanes: lanes)
                             ow += 1
+                            behind += 1
                             // Wrapping: it is only used again when the next
                             // pixel continues the pattern, i.e. really exists.
                             shift &+= g.strideWidth &* lanes

@@ -49,6 +49,99 @@ func splitIntoTapRuns(
     return runCount
 }
 
+/// The shape every one of `runs[0..<runCount]` shares, for the kernels'
+/// unrolled paths: `L` when all are ascending runs of `L` taps, `-L` when all
+/// are descending runs of `L` taps (`L >= 2`), `1` when all are single taps,
+/// `0` when they differ.
+@inlinable
+func uniformRunShape(_ runs: UnsafePointer<TapRun>, runCount: Int) -> Int {
+    guard runCount > 0 else { return 0 }
+    let length = runs[0].length, ascending = runs[0].ascending
+    for r in 1..<runCount where runs[r].length != length || (length > 1 && runs[r].ascending != ascending) {
+        return 0
+    }
+    return length == 1 || ascending ? length : -length
+}
+
+/// Where the next multi-pixel block goes in a run of pixels that share a
+/// pattern: `remaining` of them from the current pixel on (its
+/// `patternRun`), `behind` already done before it.
+///
+/// Returns the block's size (`blockPixels`, 4, or 0: compute one pixel
+/// alone) and how many done pixels it starts `back` from the current one.
+/// A run's tail shorter than a block is covered by a block that overlaps
+/// pixels already done: they are computed again by the same kernel, in the
+/// same order, so they are rewritten with the same bits.
+@inlinable @inline(__always)
+func nextBlock(remaining: Int, behind: Int, blockPixels: Int) -> (pixels: Int, back: Int) {
+    if remaining >= blockPixels { return (blockPixels, 0) }
+    if behind >= blockPixels - remaining { return (blockPixels, blockPixels - remaining) }
+    if remaining >= 4 { return (4, 0) }
+    if behind >= 4 - remaining { return (4, 4 - remaining) }
+    return (0, 0)
+}
+
+/// One vector per pixel of a block of up to 8 pixels (4 use `v0...v3`): the
+/// sums, or the second operand's window, of ``sumTapRunsSliding(_:pixels:runShape:taps:runs:runCount:_:_:pixelStride:into:outPixelStride:lane:)``.
+/// A struct rather than captured locals, so the kernel keeps them in
+/// registers however many unrolled copies it is inlined into.
+@usableFromInline
+struct PixelVectors<V: SIMD> where V.Scalar: FloatingPoint {
+    @usableFromInline var v0 = V(), v1 = V(), v2 = V(), v3 = V(), v4 = V(), v5 = V(), v6 = V(), v7 = V()
+
+    @inlinable @inline(__always)
+    init() {}
+
+    /// `v[p] = v[p] + w * window[p]` for each pixel `p` (8 if `wide`, else 4).
+    @inlinable @inline(__always)
+    mutating func addProducts(_ w: V, _ window: PixelVectors<V>, wide: Bool) {
+        v0 = v0 + w * window.v0
+        v1 = v1 + w * window.v1
+        v2 = v2 + w * window.v2
+        v3 = v3 + w * window.v3
+        if wide {
+            v4 = v4 + w * window.v4
+            v5 = v5 + w * window.v5
+            v6 = v6 + w * window.v6
+            v7 = v7 + w * window.v7
+        }
+    }
+
+    /// Moves every pixel's vector one pixel down (`v[p] = v[p + 1]`) and
+    /// puts `last` in the last pixel.
+    @inlinable @inline(__always)
+    mutating func slideAscending(_ last: V, wide: Bool) {
+        v0 = v1
+        v1 = v2
+        v2 = v3
+        if wide {
+            v3 = v4
+            v4 = v5
+            v5 = v6
+            v6 = v7
+            v7 = last
+        } else {
+            v3 = last
+        }
+    }
+
+    /// Moves every pixel's vector one pixel up (`v[p] = v[p - 1]`) and puts
+    /// `first` in pixel 0.
+    @inlinable @inline(__always)
+    mutating func slideDescending(_ first: V, wide: Bool) {
+        if wide {
+            v7 = v6
+            v6 = v5
+            v5 = v4
+            v4 = v3
+        }
+        v3 = v2
+        v2 = v1
+        v1 = v0
+        v0 = first
+    }
+}
+
 /// `out[p * outPixelStride + j] = Σ_t a[taps[t].first + j] *
 /// b[taps[t].second + p * pixelStride + j]` for the `pixels` (4 or 8)
 /// pixels `p` of a block and the `V.scalarCount` lanes `j` from `lane`, with
@@ -62,80 +155,57 @@ func splitIntoTapRuns(
 /// one new pixel load for the whole block.
 ///
 /// `pixels` must be a constant at the call site (the branches on it then
-/// vanish); with 8 pixels the block needs 17 vector registers.
+/// vanish); with 8 pixels the block needs 17 vector registers. So must
+/// `runShape`: nonzero, it is every run's shape (see
+/// ``uniformRunShape(_:runCount:)``), and the loop over a run's taps
+/// unrolls completely.
 @inlinable @inline(__always)
 func sumTapRunsSliding<V: SIMD>(
-    _: V.Type, pixels: Int, taps: UnsafePointer<TapOffsets>, runs: UnsafePointer<TapRun>, runCount: Int,
+    _: V.Type, pixels: Int, runShape: Int, taps: UnsafePointer<TapOffsets>, runs: UnsafePointer<TapRun>,
+    runCount: Int,
     _ a: UnsafePointer<V.Scalar>, _ b: UnsafePointer<V.Scalar>, pixelStride ps: Int,
     into out: UnsafeMutablePointer<V.Scalar>, outPixelStride: Int, lane j: Int
 ) where V.Scalar: KernelScalar {
     @inline(__always) func load(_ p: UnsafePointer<V.Scalar>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
     let wide = pixels > 4
-    var s0 = V(), s1 = V(), s2 = V(), s3 = V(), s4 = V(), s5 = V(), s6 = V(), s7 = V()
+    var sums = PixelVectors<V>()
     for r in 0..<runCount {
         let run = runs[r]
         var t = run.start
-        let end = t + run.length
+        let end = t + (runShape == 0 ? run.length : abs(runShape))
+        let ascending = runShape == 0 ? run.ascending : runShape > 0
         let first = b + taps[t].second + j
-        var c0 = load(first), c1 = load(first + ps), c2 = load(first + 2 * ps), c3 = load(first + 3 * ps)
-        var c4 = V(), c5 = V(), c6 = V(), c7 = V()
+        var window = PixelVectors<V>()
+        window.v0 = load(first)
+        window.v1 = load(first + ps)
+        window.v2 = load(first + 2 * ps)
+        window.v3 = load(first + 3 * ps)
         if wide {
-            c4 = load(first + 4 * ps)
-            c5 = load(first + 5 * ps)
-            c6 = load(first + 6 * ps)
-            c7 = load(first + 7 * ps)
+            window.v4 = load(first + 4 * ps)
+            window.v5 = load(first + 5 * ps)
+            window.v6 = load(first + 6 * ps)
+            window.v7 = load(first + 7 * ps)
         }
-        @inline(__always) func accumulate(_ w: V) {
-            s0 = s0 + w * c0
-            s1 = s1 + w * c1
-            s2 = s2 + w * c2
-            s3 = s3 + w * c3
-            if wide {
-                s4 = s4 + w * c4
-                s5 = s5 + w * c5
-                s6 = s6 + w * c6
-                s7 = s7 + w * c7
-            }
-        }
-        accumulate(load(a + taps[t].first + j))
+        sums.addProducts(load(a + taps[t].first + j), window, wide: wide)
         t += 1
-        if run.ascending {
+        if ascending {
             // Pixel p now reads what pixel p + 1 read: a new last pixel.
             while t < end {
-                let last = b + taps[t].second + j + (pixels - 1) * ps
-                c0 = c1
-                c1 = c2
-                c2 = c3
-                if wide {
-                    c3 = c4
-                    c4 = c5
-                    c5 = c6
-                    c6 = c7
-                    c7 = load(last)
-                } else {
-                    c3 = load(last)
-                }
-                accumulate(load(a + taps[t].first + j))
+                window.slideAscending(load(b + taps[t].second + j + (pixels - 1) * ps), wide: wide)
+                sums.addProducts(load(a + taps[t].first + j), window, wide: wide)
                 t += 1
             }
         } else {
             // Pixel p now reads what pixel p - 1 read: a new first pixel.
             while t < end {
-                if wide {
-                    c7 = c6
-                    c6 = c5
-                    c5 = c4
-                    c4 = c3
-                }
-                c3 = c2
-                c2 = c1
-                c1 = c0
-                c0 = load(b + taps[t].second + j)
-                accumulate(load(a + taps[t].first + j))
+                window.slideDescending(load(b + taps[t].second + j), wide: wide)
+                sums.addProducts(load(a + taps[t].first + j), window, wide: wide)
                 t += 1
             }
         }
     }
+    let s0 = sums.v0, s1 = sums.v1, s2 = sums.v2, s3 = sums.v3
+    let s4 = sums.v4, s5 = sums.v5, s6 = sums.v6, s7 = sums.v7
     @inline(__always) func store(_ v: V, _ p: Int) {
         UnsafeMutableRawPointer(out + p * outPixelStride + j).storeBytes(of: v, as: V.self)
     }
@@ -159,6 +229,7 @@ func sumTapRunsSliding<V: SIMD>(
 @inlinable @inline(__always)
 func sumTapProductsBlock<S: KernelScalar, ISA: InstructionSetTag>(
     pixels: Int, taps: UnsafePointer<TapOffsets>, count: Int, runs: UnsafePointer<TapRun>, runCount: Int,
+    runShape: Int,
     _ a: UnsafePointer<S>, _ b: UnsafePointer<S>, pixelStride: Int,
     into out: UnsafeMutablePointer<S>, outPixelStride: Int, lanes: Int, isa: ISA.Type
 ) {
@@ -167,12 +238,43 @@ func sumTapProductsBlock<S: KernelScalar, ISA: InstructionSetTag>(
         let width = S.Register512.scalarCount
         while j + width <= lanes {
             if pixels == 8 {
-                sumTapRunsSliding(
-                    S.Register512.self, pixels: 8, taps: taps, runs: runs, runCount: runCount, a, b,
-                    pixelStride: pixelStride, into: out, outPixelStride: outPixelStride, lane: j)
+                switch runShape {
+                case 1:
+                    sumTapRunsSliding(
+                        S.Register512.self, pixels: 8, runShape: 1, taps: taps, runs: runs, runCount: runCount,
+                        a, b, pixelStride: pixelStride, into: out, outPixelStride: outPixelStride, lane: j)
+                case 2:
+                    sumTapRunsSliding(
+                        S.Register512.self, pixels: 8, runShape: 2, taps: taps, runs: runs, runCount: runCount,
+                        a, b, pixelStride: pixelStride, into: out, outPixelStride: outPixelStride, lane: j)
+                case -2:
+                    sumTapRunsSliding(
+                        S.Register512.self, pixels: 8, runShape: -2, taps: taps, runs: runs, runCount: runCount,
+                        a, b, pixelStride: pixelStride, into: out, outPixelStride: outPixelStride, lane: j)
+                case 3:
+                    sumTapRunsSliding(
+                        S.Register512.self, pixels: 8, runShape: 3, taps: taps, runs: runs, runCount: runCount,
+                        a, b, pixelStride: pixelStride, into: out, outPixelStride: outPixelStride, lane: j)
+                case -3:
+                    sumTapRunsSliding(
+                        S.Register512.self, pixels: 8, runShape: -3, taps: taps, runs: runs, runCount: runCount,
+                        a, b, pixelStride: pixelStride, into: out, outPixelStride: outPixelStride, lane: j)
+                case 5:
+                    sumTapRunsSliding(
+                        S.Register512.self, pixels: 8, runShape: 5, taps: taps, runs: runs, runCount: runCount,
+                        a, b, pixelStride: pixelStride, into: out, outPixelStride: outPixelStride, lane: j)
+                case -5:
+                    sumTapRunsSliding(
+                        S.Register512.self, pixels: 8, runShape: -5, taps: taps, runs: runs, runCount: runCount,
+                        a, b, pixelStride: pixelStride, into: out, outPixelStride: outPixelStride, lane: j)
+                default:
+                    sumTapRunsSliding(
+                        S.Register512.self, pixels: 8, runShape: 0, taps: taps, runs: runs, runCount: runCount,
+                        a, b, pixelStride: pixelStride, into: out, outPixelStride: outPixelStride, lane: j)
+                }
             } else {
                 sumTapRunsSliding(
-                    S.Register512.self, pixels: 4, taps: taps, runs: runs, runCount: runCount, a, b,
+                    S.Register512.self, pixels: 4, runShape: 0, taps: taps, runs: runs, runCount: runCount, a, b,
                     pixelStride: pixelStride, into: out, outPixelStride: outPixelStride, lane: j)
             }
             j += width
@@ -182,7 +284,8 @@ func sumTapProductsBlock<S: KernelScalar, ISA: InstructionSetTag>(
         while j + width <= lanes {
             for p in stride(from: 0, to: pixels, by: 4) {
                 sumTapRunsSliding(
-                    S.Register256.self, pixels: 4, taps: taps, runs: runs, runCount: runCount, a, b + p * pixelStride,
+                    S.Register256.self, pixels: 4, runShape: 0, taps: taps, runs: runs, runCount: runCount, a,
+                    b + p * pixelStride,
                     pixelStride: pixelStride, into: out + p * outPixelStride, outPixelStride: outPixelStride, lane: j)
             }
             j += width
