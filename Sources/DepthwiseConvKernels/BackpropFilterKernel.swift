@@ -84,8 +84,12 @@ func filterGradientNHWC<S: KernelScalar, V: FilterGradientLanes, ISA: Instructio
     let splits = threads > 1 && part.chunks < 2 * threads && part.work >= 1 << 17
         ? max(1, min(blocks, (2 * threads + part.chunks - 1) / part.chunks)) : 1
     // Output columns each filter column reads inside the input.
-    let columns = UnsafeMutablePointer<Int>.allocate(capacity: 2 * g.filterWidth)
-    defer { columns.deallocate() }
+    var layout = ScratchLayout()
+    let columnsAt = layout.reserve(Int.self, count: 2 * g.filterWidth)
+    let partialsAt = layout.reserve(S.self, count: part.chunks > 1 ? (part.chunks - 1) * count : 0)
+    let block = ScratchPool.shared.take(bytes: layout.bytes)
+    defer { ScratchPool.shared.give(block) }
+    let columns = ScratchPool.bind(block, at: columnsAt, to: Int.self, count: 2 * g.filterWidth)
     for kw in 0..<g.filterWidth {
         let shift = kw * g.dilationWidth - g.padLeft
         // 0 <= ow * SW + shift < W  <=>  ceil(-shift / SW) <= ow < ceil((W - shift) / SW)
@@ -95,8 +99,8 @@ func filterGradientNHWC<S: KernelScalar, V: FilterGradientLanes, ISA: Instructio
         columns[2 * kw + 1] = min(max(hi, lo), g.outputWidth)
     }
     let columnRanges = UnsafePointer(columns)
-    let partials: UnsafeMutablePointer<S>? = part.chunks > 1 ? .allocate(capacity: (part.chunks - 1) * count) : nil
-    defer { partials?.deallocate() }
+    let partials: UnsafeMutablePointer<S>? = part.chunks > 1
+        ? ScratchPool.bind(block, at: partialsAt, to: S.self, count: (part.chunks - 1) * count) : nil
     parallelFor(part.chunks * splits, threads: threads) { taskRange in
         let space = FilterGradientWorkspace<S, ISA>(g, rowsPerGroup: part.rowsPerGroup)
         defer { space.deallocate() }
@@ -430,6 +434,8 @@ struct FilterGradientWorkspace<S: KernelScalar, ISA: InstructionSetTag> {
     /// The lanes being computed (and copied); heap-held so the struct can be
     /// shared by value.
     @usableFromInline let laneBounds: UnsafeMutablePointer<Int>
+    /// The ``ScratchPool`` block holding all of the above.
+    @usableFromInline let block: (pointer: UnsafeMutableRawPointer, bytes: Int)
 
     @inlinable
     init(_ g: ConvGeometry, rowsPerGroup: Int) {
@@ -438,33 +444,33 @@ struct FilterGradientWorkspace<S: KernelScalar, ISA: InstructionSetTag> {
         slots = FilterGradientPartition.inputRowSlots(g, rowsPerGroup: rowsPerGroup)
         rowSize = g.inputWidth * pixelStride
         readsInputInPlace = g.depthMultiplier == 1 && g.readsPerInputElement < 4
-        inputRows = Self.allocateAligned(readsInputInPlace ? 1 : slots * rowSize)
         readsOutputGradientInPlace = g.outputCount <= (4 << 20) / MemoryLayout<S>.stride
-        outputGradient = Self.allocateAligned(
-            readsOutputGradientInPlace ? 1 : rowsPerGroup * g.outputWidth * pixelStride)
-        keys = .allocate(capacity: slots)
+        let inputRowsCount = readsInputInPlace ? 1 : slots * rowSize
+        let outputGradientCount = readsOutputGradientInPlace ? 1 : rowsPerGroup * g.outputWidth * pixelStride
+        let descriptorCount = rowsPerGroup * g.filterHeight * g.filterWidth
+        var layout = ScratchLayout()
+        let inputRowsAt = layout.reserve(S.self, count: inputRowsCount)
+        let outputGradientAt = layout.reserve(S.self, count: outputGradientCount)
+        let keysAt = layout.reserve(Int.self, count: slots)
+        let descriptorsAt = layout.reserve(FilterGradientTap<S>.self, count: descriptorCount)
+        let tapCountsAt = layout.reserve(Int.self, count: rowsPerGroup)
+        let laneBoundsAt = layout.reserve(Int.self, count: 2)
+        block = ScratchPool.shared.take(bytes: layout.bytes)
+        inputRows = ScratchPool.bind(block, at: inputRowsAt, to: S.self, count: inputRowsCount)
+        outputGradient = ScratchPool.bind(block, at: outputGradientAt, to: S.self, count: outputGradientCount)
+        keys = ScratchPool.bind(block, at: keysAt, to: Int.self, count: slots)
         keys.initialize(repeating: -1, count: slots)
-        let taps = g.filterHeight * g.filterWidth
-        descriptors = .allocate(capacity: max(1, rowsPerGroup * taps))
-        tapCounts = .allocate(capacity: rowsPerGroup)
-        laneBounds = .allocate(capacity: 2)
+        descriptors = ScratchPool.bind(
+            block, at: descriptorsAt, to: FilterGradientTap<S>.self, count: descriptorCount)
+        tapCounts = ScratchPool.bind(block, at: tapCountsAt, to: Int.self, count: rowsPerGroup)
+        laneBounds = ScratchPool.bind(block, at: laneBoundsAt, to: Int.self, count: 2)
         laneBounds.initialize(repeating: 0, count: 2)
     }
 
-    @inlinable
-    static func allocateAligned(_ count: Int) -> UnsafeMutablePointer<S> {
-        UnsafeMutableRawPointer.allocate(byteCount: max(1, count) * MemoryLayout<S>.stride, alignment: 64)
-            .bindMemory(to: S.self, capacity: max(1, count))
-    }
-
+    /// Gives the storage back to the pool.
     @inlinable
     func deallocate() {
-        UnsafeMutableRawPointer(inputRows).deallocate()
-        UnsafeMutableRawPointer(outputGradient).deallocate()
-        keys.deallocate()
-        descriptors.deallocate()
-        tapCounts.deallocate()
-        laneBounds.deallocate()
+        ScratchPool.shared.give(block)
     }
 
     @inlinable

@@ -23,6 +23,8 @@ struct PaddedRows<S: KernelScalar> {
     @usableFromInline let lanes: Int
     /// The key of the row each slot holds (`-1`: none).
     @usableFromInline let keys: UnsafeMutablePointer<Int>
+    /// The ``ScratchPool`` block holding the slots and keys.
+    @usableFromInline let block: (pointer: UnsafeMutableRawPointer, bytes: Int)
 
     /// Elements of one slot for rows of `paddedPixels` pixels of `lanes`
     /// lanes, rounded up to whole 64-byte lines, or `nil` when that overflows.
@@ -43,22 +45,25 @@ struct PaddedRows<S: KernelScalar> {
         self.leftPad = leftPad
         self.lanes = lanes
         let count = max(1, slots * slotElements)
-        base = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<S>.stride, alignment: 64)
-            .bindMemory(to: S.self, capacity: count)
+        var layout = ScratchLayout()
+        let baseAt = layout.reserve(S.self, count: count)
+        let keysAt = layout.reserve(Int.self, count: slots)
+        block = ScratchPool.shared.take(bytes: layout.bytes)
+        base = ScratchPool.bind(block, at: baseAt, to: S.self, count: count)
+        keys = ScratchPool.bind(block, at: keysAt, to: Int.self, count: slots)
         let end = (leftPad + pixels) * lanes
         for s in 0..<slots {
             let slot = base + s * slotElements
             slot.initialize(repeating: 0, count: leftPad * lanes)
             (slot + end).initialize(repeating: 0, count: slotElements - end)
         }
-        keys = .allocate(capacity: max(1, slots))
         keys.initialize(repeating: -1, count: max(1, slots))
     }
 
+    /// Gives the storage back to the pool.
     @inlinable
     func deallocate() {
-        base.deallocate()
-        keys.deallocate()
+        ScratchPool.shared.give(block)
     }
 
     /// Makes the `count` distinct rows `wanted[0..<count]` resident and

@@ -22,38 +22,68 @@ public func parallelFor(_ count: Int, threads: Int, _ body: (Range<Int>) -> Void
         return
     }
     let chunks = min(count, workers * 2)
-    @Sendable @inline(__always) func run(_ chunk: Int, _ body: (Range<Int>) -> Void) {
-        let start = count * chunk / chunks
-        let end = count * (chunk + 1) / chunks
-        if start < end { body(start..<end) }
-    }
     withoutActuallyEscaping(body) { body in
         // The chunks are disjoint and `body` writes only what its indices
-        // own, which is what makes sharing it across threads sound.
-        let shared = UncheckedSendableBox(body)
-        #if canImport(Synchronization)
-        if #available(macOS 15.0, iOS 18.0, tvOS 18.0, watchOS 11.0, visionOS 2.0, *) {
-            // Threads that are already awake, if the pool is free.
-            if WorkerPool.shared.run(chunks: chunks, workers: workers - 1, { run($0, shared.value) }) { return }
-            let next = Atomic<Int>(0)
-            DispatchQueue.concurrentPerform(iterations: workers) { _ in
-                while true {
-                    let chunk = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                    guard chunk < chunks else { return }
-                    run(chunk, shared.value)
+        // own, which is what makes sharing it across threads sound. The
+        // job is a stack value passed by address: nothing is allocated.
+        var job = ChunkedJob(count: count, chunks: chunks, body: body)
+        withUnsafeMutablePointer(to: &job) { job in
+            let shared = UncheckedSendableBox(UnsafeRawPointer(job))
+            #if canImport(Synchronization)
+            if #available(macOS 15.0, iOS 18.0, tvOS 18.0, watchOS 11.0, visionOS 2.0, *) {
+                // Threads that are already awake, if the pool is free.
+                if WorkerPool.shared.run(
+                    chunks: chunks, workers: workers - 1, job: shared.value, runChunk: ChunkedJob.runChunk)
+                {
+                    return
+                }
+                let next = Atomic<Int>(0)
+                DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                    while true {
+                        let chunk = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                        guard chunk < chunks else { return }
+                        ChunkedJob.runChunk(shared.value, chunk)
+                    }
+                }
+                return
+            }
+            #endif
+            // Without atomics: chunks dealt round-robin.
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                var chunk = worker
+                while chunk < chunks {
+                    ChunkedJob.runChunk(shared.value, chunk)
+                    chunk += workers
                 }
             }
-            return
         }
-        #endif
-        // Without atomics: chunks dealt round-robin.
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            var chunk = worker
-            while chunk < chunks {
-                run(chunk, shared.value)
-                chunk += workers
-            }
-        }
+    }
+}
+
+/// One ``parallelFor(_:threads:_:)`` call: `body` over `0..<count` in
+/// `chunks` chunks. Kept on the caller's stack and run through
+/// ``runChunk`` by address, so handing it to other threads allocates
+/// nothing (a stored closure would be copied to the heap).
+@usableFromInline
+struct ChunkedJob {
+    @usableFromInline let count: Int
+    @usableFromInline let chunks: Int
+    @usableFromInline let body: (Range<Int>) -> Void
+
+    @inlinable
+    init(count: Int, chunks: Int, body: @escaping (Range<Int>) -> Void) {
+        self.count = count
+        self.chunks = chunks
+        self.body = body
+    }
+
+    /// Runs chunk `chunk` of the job at `job`.
+    @usableFromInline
+    static let runChunk: @convention(c) (UnsafeRawPointer, Int) -> Void = { job, chunk in
+        let job = job.assumingMemoryBound(to: ChunkedJob.self)
+        let start = job.pointee.count * chunk / job.pointee.chunks
+        let end = job.pointee.count * (chunk + 1) / job.pointee.chunks
+        if start < end { job.pointee.body(start..<end) }
     }
 }
 

@@ -16,6 +16,8 @@ struct WindowTaps {
     /// row share its pattern (at least 1), so blocks of that many pixels can
     /// go through a multi-pixel kernel.
     @usableFromInline let patternRun: UnsafeMutablePointer<Int>
+    /// The ``ScratchPool`` block holding the four tables.
+    @usableFromInline let block: (pointer: UnsafeMutableRawPointer, bytes: Int)
 
     /// Taps of a gradient-to-input (transposed) convolution: for input
     /// position `i`, every tap `k` and output position `o` with
@@ -65,10 +67,16 @@ struct WindowTaps {
     init(positions: Int, filterSize: Int) {
         self.filterSize = filterSize
         self.positions = positions
-        counts = .allocate(capacity: max(positions, 1))
-        pairs = .allocate(capacity: max(positions * filterSize, 1))
-        pattern = .allocate(capacity: max(positions, 1))
-        patternRun = .allocate(capacity: max(positions, 1))
+        var layout = ScratchLayout()
+        let countsAt = layout.reserve(Int.self, count: positions)
+        let pairsAt = layout.reserve((tap: Int, position: Int).self, count: positions * filterSize)
+        let patternAt = layout.reserve(Int.self, count: positions)
+        let patternRunAt = layout.reserve(Int.self, count: positions)
+        block = ScratchPool.shared.take(bytes: layout.bytes)
+        counts = ScratchPool.bind(block, at: countsAt, to: Int.self, count: positions)
+        pairs = ScratchPool.bind(block, at: pairsAt, to: (tap: Int, position: Int).self, count: positions * filterSize)
+        pattern = ScratchPool.bind(block, at: patternAt, to: Int.self, count: positions)
+        patternRun = ScratchPool.bind(block, at: patternRunAt, to: Int.self, count: positions)
     }
 
     /// Fills ``pattern`` and ``patternRun`` for positions visited
@@ -114,12 +122,9 @@ struct WindowTaps {
         return most
     }
 
-    /// Frees the storage.
+    /// Gives the storage back to the pool.
     @inlinable
     func deallocate() {
-        counts.deallocate()
-        pairs.deallocate()
-        pattern.deallocate()
-        patternRun.deallocate()
+        ScratchPool.shared.give(block)
     }
 }

@@ -37,8 +37,10 @@ final class WorkerPool: @unchecked Sendable {
     /// Threads about to sleep or asleep.
     let sleepers = Atomic<Int>(0)
     let wake = DispatchSemaphore(value: 0)
-    /// The current job; written by its caller before the ticket announces it.
-    var body: UncheckedSendableBox<(Int) -> Void>?
+    /// The current job and the function that runs one of its chunks;
+    /// written by its caller before the ticket announces the job.
+    var job: UnsafeRawPointer?
+    var runChunk: (@convention(c) (UnsafeRawPointer, Int) -> Void)?
 
     init(threads: Int) {
         self.threads = max(0, threads)
@@ -49,39 +51,41 @@ final class WorkerPool: @unchecked Sendable {
         }
     }
 
-    /// Runs `body(chunk)` for every chunk in `0..<chunks` on the calling
-    /// thread and up to `workers` pool threads; returns `false` (having run
-    /// nothing) when the pool is busy or too small to help.
+    /// Runs `runChunk(job, chunk)` for every chunk in `0..<chunks` on the
+    /// calling thread and up to `workers` pool threads; returns `false`
+    /// (having run nothing) when the pool is busy or too small to help.
     @usableFromInline
-    func run(chunks: Int, workers: Int, _ body: (Int) -> Void) -> Bool {
+    func run(
+        chunks: Int, workers: Int, job: UnsafeRawPointer, runChunk: @convention(c) (UnsafeRawPointer, Int) -> Void
+    ) -> Bool {
         guard threads > 0, workers > 0, chunks > 1, chunks < 1 << 31,
             busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged
         else { return false }
-        withoutActuallyEscaping(body) { body in
-            self.body = UncheckedSendableBox(body)
-            let job = ((ticket.load(ordering: .relaxed) >> 32) &+ 1) & 0x7FFF_FFFF
-            chunkCount.store(chunks, ordering: .relaxed)
-            finished.store(0, ordering: .relaxed)
-            seats.store(job << 32 | min(workers, threads), ordering: .relaxed)
-            ticket.store(job << 32, ordering: .sequentiallyConsistent)
-            // Wake sleeping threads for the seats (spinning ones may take
-            // some first; a thread woken for nothing goes back to sleep).
-            var asleep = sleepers.load(ordering: .sequentiallyConsistent)
-            while asleep > 0 {
-                let woken = min(asleep, workers)
-                let (exchanged, current) = sleepers.compareExchange(
-                    expected: asleep, desired: asleep - woken, ordering: .sequentiallyConsistent)
-                if exchanged {
-                    for _ in 0..<woken { wake.signal() }
-                    break
-                }
-                asleep = current
+        self.job = job
+        self.runChunk = runChunk
+        let number = ((ticket.load(ordering: .relaxed) >> 32) &+ 1) & 0x7FFF_FFFF
+        chunkCount.store(chunks, ordering: .relaxed)
+        finished.store(0, ordering: .relaxed)
+        seats.store(number << 32 | min(workers, threads), ordering: .relaxed)
+        ticket.store(number << 32, ordering: .sequentiallyConsistent)
+        // Wake sleeping threads for the seats (spinning ones may take some
+        // first; a thread woken for nothing goes back to sleep).
+        var asleep = sleepers.load(ordering: .sequentiallyConsistent)
+        while asleep > 0 {
+            let woken = min(asleep, workers)
+            let (exchanged, current) = sleepers.compareExchange(
+                expected: asleep, desired: asleep - woken, ordering: .sequentiallyConsistent)
+            if exchanged {
+                for _ in 0..<woken { wake.signal() }
+                break
             }
-            claimChunks(of: job)
-            // Wait for the chunks other threads are still running.
-            while finished.load(ordering: .acquiring) < chunks {}
-            self.body = nil
+            asleep = current
         }
+        claimChunks(of: number)
+        // Wait for the chunks other threads are still running.
+        while finished.load(ordering: .acquiring) < chunks {}
+        self.job = nil
+        self.runChunk = nil
         busy.store(false, ordering: .releasing)
         return true
     }
@@ -95,7 +99,7 @@ final class WorkerPool: @unchecked Sendable {
             guard ticket.compareExchange(
                 expected: current, desired: current + 1, ordering: .sequentiallyConsistent
             ).exchanged else { continue }
-            body?.value(chunk)
+            if let job = self.job, let runChunk { runChunk(job, chunk) }
             finished.add(1, ordering: .releasing)
         }
     }

@@ -71,12 +71,19 @@ private func executeStaged<S: StagedScalar>(
 ) {
     let kernels = S.Wide.kernels(for: isa)
     let kernel = kernels.function(for: plan.operation)
-    var scratch: [(pointer: UnsafeMutableRawPointer, bytes: Int)] = []
-    defer { scratch.forEach(ScratchPool.shared.give) }
+    // At most one block per operand and one for the result, in a tuple so
+    // that the call itself allocates nothing.
+    typealias Block = (pointer: UnsafeMutableRawPointer, bytes: Int)
+    var scratch: (Block?, Block?, Block?) = (nil, nil, nil)
+    defer {
+        scratch.0.map(ScratchPool.shared.give)
+        scratch.1.map(ScratchPool.shared.give)
+        scratch.2.map(ScratchPool.shared.give)
+    }
 
     func allocate(_ count: Int) -> UnsafeMutablePointer<S.Wide> {
         let block = ScratchPool.shared.take(bytes: max(count, 1) * MemoryLayout<S.Wide>.stride)
-        scratch.append(block)
+        if scratch.0 == nil { scratch.0 = block } else if scratch.1 == nil { scratch.1 = block } else { scratch.2 = block }
         return block.pointer.bindMemory(to: S.Wide.self, capacity: max(count, 1))
     }
 
