@@ -69,15 +69,21 @@ func uniformRunShape(_ runs: UnsafePointer<TapRun>, runCount: Int) -> Int {
 ///
 /// Returns the block's size (`blockPixels`, 4, or 0: compute one pixel
 /// alone) and how many done pixels it starts `back` from the current one.
-/// A run's tail shorter than a block is covered by a block that overlaps
-/// pixels already done: they are computed again by the same kernel, in the
-/// same order, so they are rewritten with the same bits.
+/// A run's tail shorter than a block that fills most of one is covered by
+/// a block that overlaps pixels already done: they are computed again by
+/// the same kernel, in the same order, so they are rewritten with the same
+/// bits.
 @inlinable @inline(__always)
 func nextBlock(remaining: Int, behind: Int, blockPixels: Int) -> (pixels: Int, back: Int) {
+    // A block of 8 costs about what a block of 4 and two single pixels do,
+    // a block of 4 about what three single pixels do: overlap only when
+    // the new pixels fill at least that much of the block.
     if remaining >= blockPixels { return (blockPixels, 0) }
-    if behind >= blockPixels - remaining { return (blockPixels, blockPixels - remaining) }
+    if blockPixels > 4, remaining >= 6, behind >= blockPixels - remaining {
+        return (blockPixels, blockPixels - remaining)
+    }
     if remaining >= 4 { return (4, 0) }
-    if behind >= 4 - remaining { return (4, 4 - remaining) }
+    if remaining >= 3, behind >= 4 - remaining { return (4, 4 - remaining) }
     return (0, 0)
 }
 
