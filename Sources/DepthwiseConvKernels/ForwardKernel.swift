@@ -163,10 +163,17 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
 func widenChannels<S>(
     _ source: UnsafePointer<S>, into destination: UnsafeMutablePointer<S>, pixels: Int, channels: Int, multiplier: Int
 ) {
-    var d = destination
-    for i in 0..<pixels * channels {
-        let value = source[i]
-        for k in 0..<multiplier { d[k] = value }
-        d += multiplier
+    let count = pixels * channels
+    // Constant multipliers let the compiler vectorize the interleaved stores.
+    @inline(__always) func widen(by m: Int) {
+        for i in 0..<count {
+            let value = source[i]
+            for k in 0..<m { destination[i * m + k] = value }
+        }
+    }
+    switch multiplier {
+    case 2: widen(by: 2)
+    case 4: widen(by: 4)
+    default: widen(by: multiplier)
     }
 }
