@@ -363,7 +363,46 @@ func filterGradientPass<V: FilterGradientLanes, N: FilterGradientTapCount, ISA: 
         let b8 = k > 8 ? x8 + (lo - t8.lo) * xStep : x0
         var e = 0
         var f = lo * dyStep
-        for _ in lo..<hi {
+        var column = lo
+        // 3x3 at unit stride and dilation: each filter row's three taps read
+        // adjacent pixels, so four columns at a time need six input vectors
+        // per row instead of twelve. Each sum still adds its columns in
+        // ascending order.
+        if ISA.hasWideRegisterFile, k % 3 == 0, b1 == b0 + xStep, b2 == b1 + xStep,
+            k < 6 || (b4 == b3 + xStep && b5 == b4 + xStep), k < 9 || (b7 == b6 + xStep && b8 == b7 + xStep)
+        {
+            @inline(__always) func row(
+                _ b: UnsafePointer<S>, _ s0: inout V, _ s1: inout V, _ s2: inout V, _ dv0: V, _ dv1: V, _ dv2: V,
+                _ dv3: V
+            ) {
+                let x0 = load(b + e), x1 = load(b + (e &+ xStep)), x2 = load(b + (e &+ 2 &* xStep))
+                let x3 = load(b + (e &+ 3 &* xStep)), x4 = load(b + (e &+ 4 &* xStep))
+                let x5 = load(b + (e &+ 5 &* xStep))
+                s0 = s0 + x0 * dv0
+                s0 = s0 + x1 * dv1
+                s0 = s0 + x2 * dv2
+                s0 = s0 + x3 * dv3
+                s1 = s1 + x1 * dv0
+                s1 = s1 + x2 * dv1
+                s1 = s1 + x3 * dv2
+                s1 = s1 + x4 * dv3
+                s2 = s2 + x2 * dv0
+                s2 = s2 + x3 * dv1
+                s2 = s2 + x4 * dv2
+                s2 = s2 + x5 * dv3
+            }
+            while hi - column >= 4 {
+                let dv0 = load(d + f), dv1 = load(d + (f &+ dyStep))
+                let dv2 = load(d + (f &+ 2 &* dyStep)), dv3 = load(d + (f &+ 3 &* dyStep))
+                row(b0, &a0, &a1, &a2, dv0, dv1, dv2, dv3)
+                if k > 3 { row(b3, &a3, &a4, &a5, dv0, dv1, dv2, dv3) }
+                if k > 6 { row(b6, &a6, &a7, &a8, dv0, dv1, dv2, dv3) }
+                e = e &+ 4 &* xStep
+                f = f &+ 4 &* dyStep
+                column += 4
+            }
+        }
+        for _ in column..<hi {
             let dv = load(d + f)
             a0 = a0 + load(b0 + e) * dv
             if k > 1 { a1 = a1 + load(b1 + e) * dv }
