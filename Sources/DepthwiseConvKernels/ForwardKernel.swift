@@ -61,6 +61,12 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
     let rowElements = g.inputWidth * g.channels
     // Interior pixels go in blocks of 8 (wide register file) or 4.
     let blockPixels = ISA.hasWideRegisterFile ? 8 : 4
+    // With a stride (and no dilation), a filter row's taps are summed one
+    // stride phase after the other: taps `kw` and `kw + SW` then read a
+    // block's pixels shifted by one, and slide (see `sumTapProductsBlock`).
+    // The order is the same for every pixel, kernel and thread count.
+    let phases = g.dilationWidth == 1 && g.strideWidth > 1 && g.strideWidth < g.filterWidth
+        && g.filterWidth <= 16 ? g.strideWidth : 1
     // A rough work estimate (wrapping: it only picks the thread count).
     let work = rows &* g.outputWidth &* lanes &* g.filterHeight &* g.filterWidth
     parallelFor(rows, threads: work < 1 << 17 ? 1 : threads) { rowRange in
@@ -114,11 +120,16 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                             count = 0
                             for r in 0..<hCount {
                                 let kh = rowTaps.pairs[oh * g.filterHeight + r].tap
-                                for c in 0..<colTaps.counts[ow] {
-                                    let (kw, iw) = colTaps.pairs[ow * g.filterWidth + c]
-                                    taps[count] = TapOffsets(
-                                        first: (kh * g.filterWidth + kw) * lanes, second: rowOffsets[r] + iw * lanes)
-                                    count += 1
+                                // Taps of one stride phase first (kw, kw + SW, ...):
+                                // they read a block's pixels shifted by one.
+                                for phase in 0..<phases {
+                                    for c in 0..<colTaps.counts[ow] {
+                                        let (kw, iw) = colTaps.pairs[ow * g.filterWidth + c]
+                                        guard phases == 1 || kw % phases == phase else { continue }
+                                        taps[count] = TapOffsets(
+                                            first: (kh * g.filterWidth + kw) * lanes, second: rowOffsets[r] + iw * lanes)
+                                        count += 1
+                                    }
                                 }
                             }
                             runCount = splitIntoTapRuns(
