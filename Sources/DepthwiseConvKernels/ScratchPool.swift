@@ -18,6 +18,15 @@ public final class ScratchPool: @unchecked Sendable {
     public static let retainedByteLimit = 512 << 20
 
     private let lock = NSLock()
+
+    /// Takes the lock, trying for a while before blocking: the sections it
+    /// guards are short, and the tasks of one parallel loop take their
+    /// blocks at the same moment. Blocking there put a thread to sleep and
+    /// cost a wake-up (about 100 µs) on calls that take 100 µs in all.
+    private func acquire() {
+        for _ in 0..<10_000 where lock.try() { return }
+        lock.lock()
+    }
     private var blocks: [(pointer: UnsafeMutableRawPointer, bytes: Int)] = []
     private var freshBlocks = 0
     private var takenBlocks = 0
@@ -29,21 +38,21 @@ public final class ScratchPool: @unchecked Sendable {
     /// How many blocks ``take(bytes:)`` has had to allocate so far (rather
     /// than reuse): constant over repeated calls of one shape.
     public var allocationCount: Int {
-        lock.lock()
+        acquire()
         defer { lock.unlock() }
         return freshBlocks
     }
 
     /// How many blocks ``take(bytes:)`` has handed out so far, reused or not.
     public var takeCount: Int {
-        lock.lock()
+        acquire()
         defer { lock.unlock() }
         return takenBlocks
     }
 
     /// A block of at least `bytes` bytes, 64-byte aligned.
     public func take(bytes: Int) -> (pointer: UnsafeMutableRawPointer, bytes: Int) {
-        lock.lock()
+        acquire()
         // The smallest kept block that is large enough.
         var best: Int?
         for (index, block) in blocks.enumerated() where block.bytes >= bytes {
@@ -60,7 +69,7 @@ public final class ScratchPool: @unchecked Sendable {
 
     /// Returns a block taken with ``take(bytes:)``.
     public func give(_ block: (pointer: UnsafeMutableRawPointer, bytes: Int)) {
-        lock.lock()
+        acquire()
         blocks.append(block)
         // Keep the largest blocks within the limits; free the rest.
         blocks.sort { $0.bytes > $1.bytes }
