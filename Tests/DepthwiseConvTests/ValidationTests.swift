@@ -182,6 +182,27 @@ import Testing
         }
     }
 
+    @Test func outputElementCountOverflowNamesTheShape() {
+        // The output shape is only built for the message: its wording must
+        // stay what it was when the check built it up front.
+        expectInvalid("The element count of output shape [1, 1048576, 1048576, 1073741824] overflows a 64-bit integer") {
+            _ = try depthwiseConv2dNativeOutputShape(
+                inputShape: [1, 1 << 20, 1 << 20, 1], filterShape: [1, 1, 1, 1 << 30], strides: [1, 1, 1, 1],
+                padding: .valid)
+        }
+    }
+
+    @Test func kernelProductOverflowNamesTheFactors() {
+        // NCHW with no channels: every NCHW-order product is 0, but the
+        // kernels' NHWC-order partial products overflow.
+        let big = 1 << 22
+        expectInvalid("A tensor size ([4194304, 4194304, 4194304, 0]) overflows a 64-bit integer") {
+            _ = try depthwiseConv2dNativeOutputShape(
+                inputShape: [big, 0, big, big], filterShape: [1, 1, 0, 1], strides: [1, 1, 1, 1], padding: .valid,
+                dataFormat: .nchw)
+        }
+    }
+
     @Test func memoryLimitRefusesBeforeAllocating() {
         // 1 x 5000 x 5000 x 3 floats = 300 MB of result, against a 1 MB limit.
         let options = DepthwiseConvOptions(memoryLimit: 1 << 20)

@@ -16,8 +16,8 @@ struct OperationPlan {
     let operation: DepthwiseOperation
     let geometry: ConvGeometry
     let dataFormat: DataFormat
-    let roles: [TensorRole]
-    let counts: [Int]
+    let roles: PerTensor<TensorRole>
+    let counts: PerTensor<Int>
 
     init(_ operation: DepthwiseOperation, geometry g: ConvGeometry, dataFormat: DataFormat) {
         self.operation = operation
@@ -31,14 +31,14 @@ struct OperationPlan {
             batch: g.batch, pixels: g.outputHeight &* g.outputWidth, channels: g.outputChannels)
         switch operation {
         case .forward:
-            roles = [input, .filter, output]
-            counts = [g.inputCount, g.filterCount, g.outputCount]
+            roles = PerTensor(input, .filter, output)
+            counts = PerTensor(g.inputCount, g.filterCount, g.outputCount)
         case .backpropInput:
-            roles = [.filter, output, input]
-            counts = [g.filterCount, g.outputCount, g.inputCount]
+            roles = PerTensor(.filter, output, input)
+            counts = PerTensor(g.filterCount, g.outputCount, g.inputCount)
         case .backpropFilter:
-            roles = [input, output, .filter]
-            counts = [g.inputCount, g.outputCount, g.filterCount]
+            roles = PerTensor(input, output, .filter)
+            counts = PerTensor(g.inputCount, g.outputCount, g.filterCount)
         }
     }
 
@@ -58,6 +58,29 @@ struct OperationPlan {
         try (0..<3).reduce(0) { total, index in
             guard needsStaging(index, convertsType: convertsType) else { return total }
             return try checkedSum(total, max(counts[index], 1), "The scratch size")
+        }
+    }
+}
+
+/// One value per tensor of a call — first operand, second operand, result —
+/// indexed 0, 1 and 2 like the kernel's arguments. A struct rather than an
+/// array, so that planning a call allocates nothing.
+struct PerTensor<Element> {
+    let first: Element
+    let second: Element
+    let result: Element
+
+    init(_ first: Element, _ second: Element, _ result: Element) {
+        self.first = first
+        self.second = second
+        self.result = result
+    }
+
+    subscript(index: Int) -> Element {
+        switch index {
+        case 0: first
+        case 1: second
+        default: result
         }
     }
 }

@@ -18,14 +18,14 @@ func checkedSum(_ a: Int, _ b: Int, _ what: @autoclosure () -> String) throws ->
 
 /// The number of elements of `shape`, after checking that no dimension is
 /// negative and that the product fits in `Int`.
-func elementCount(of shape: [Int], name: String) throws -> Int {
+func elementCount(of shape: [Int], name: @autoclosure () -> String) throws -> Int {
     if let bad = shape.firstIndex(where: { $0 < 0 }) {
         throw DepthwiseConvError.invalidArgument(
-            "\(name) \(shape) has a negative dimension \(shape[bad]) at index \(bad)")
+            "\(name()) \(shape) has a negative dimension \(shape[bad]) at index \(bad)")
     }
     var count = 1
     for dimension in shape {
-        count = try checkedProduct(count, dimension, "The element count of \(name) \(shape)")
+        count = try checkedProduct(count, dimension, "The element count of \(name()) \(shape)")
     }
     return count
 }

@@ -88,8 +88,16 @@ func resolveGeometry(
                     + "actual = \(actualCols), computed = \(cols.size)")
         }
     } else {
-        let outputShape = format.shape(batch: batch, height: rows.size, width: cols.size, channels: outputChannels)
-        _ = try elementCount(of: outputShape, name: "output shape")
+        // `elementCount(of:name:)` on the output shape, in the format's
+        // order, building the shape only for the error message (no
+        // dimension is negative here).
+        let shape = { format.shape(batch: batch, height: rows.size, width: cols.size, channels: outputChannels) }
+        let dimensions = format == .nhwc
+            ? (batch, rows.size, cols.size, outputChannels) : (batch, outputChannels, rows.size, cols.size)
+        var count = try checkedProduct(1, dimensions.0, "The element count of output shape \(shape())")
+        count = try checkedProduct(count, dimensions.1, "The element count of output shape \(shape())")
+        count = try checkedProduct(count, dimensions.2, "The element count of output shape \(shape())")
+        _ = try checkedProduct(count, dimensions.3, "The element count of output shape \(shape())")
     }
     let geometry = ConvGeometry(
         batch: batch, inputHeight: inputHeight, inputWidth: inputWidth, channels: channels,
@@ -107,8 +115,14 @@ func resolveGeometry(
 /// partial products in another order) and the sizes of the per-call tap
 /// tables (see ``tapTableEntries(_:_:)``).
 private func checkKernelArithmetic(_ g: ConvGeometry, _ operation: DepthwiseOperation) throws {
-    func product(_ factors: Int...) throws -> Int {
-        try factors.reduce(1) { try checkedProduct($0, $1, "A tensor size (\(factors))") }
+    // Four or five factors, without building an array unless it throws.
+    func product(_ a: Int, _ b: Int, _ c: Int, _ d: Int, _ e: Int? = nil) throws -> Int {
+        let factors = { e.map { [a, b, c, d, $0] } ?? [a, b, c, d] }
+        var total = try checkedProduct(a, b, "A tensor size (\(factors()))")
+        total = try checkedProduct(total, c, "A tensor size (\(factors()))")
+        total = try checkedProduct(total, d, "A tensor size (\(factors()))")
+        if let e { total = try checkedProduct(total, e, "A tensor size (\(factors()))") }
+        return total
     }
     _ = try product(g.batch, g.inputHeight, g.inputWidth, g.channels)
     _ = try product(g.batch, g.outputHeight, g.outputWidth, g.channels, g.depthMultiplier)
