@@ -378,18 +378,16 @@ func filterGradientPass<V: FilterGradientLanes, N: FilterGradientTapCount, ISA: 
                 let x0 = load(b + e), x1 = load(b + (e &+ xStep)), x2 = load(b + (e &+ 2 &* xStep))
                 let x3 = load(b + (e &+ 3 &* xStep)), x4 = load(b + (e &+ 4 &* xStep))
                 let x5 = load(b + (e &+ 5 &* xStep))
-                s0 = s0 + x0 * dv0
-                s0 = s0 + x1 * dv1
-                s0 = s0 + x2 * dv2
-                s0 = s0 + x3 * dv3
-                s1 = s1 + x1 * dv0
-                s1 = s1 + x2 * dv1
-                s1 = s1 + x3 * dv2
-                s1 = s1 + x4 * dv3
-                s2 = s2 + x2 * dv0
-                s2 = s2 + x3 * dv1
-                s2 = s2 + x4 * dv2
-                s2 = s2 + x5 * dv3
+                // Tap `kw` reads columns `kw...kw + 3` of the window.
+                @inline(__always) func add(_ s: inout V, _ c0: V, _ c1: V, _ c2: V, _ c3: V) {
+                    s = s + c0 * dv0
+                    s = s + c1 * dv1
+                    s = s + c2 * dv2
+                    s = s + c3 * dv3
+                }
+                add(&s0, x0, x1, x2, x3)
+                add(&s1, x1, x2, x3, x4)
+                add(&s2, x2, x3, x4, x5)
             }
             while hi - column >= 4 {
                 let dv0 = load(d + f), dv1 = load(d + (f &+ dyStep))

@@ -244,39 +244,22 @@ func sumTapProductsBlock<S: KernelScalar, ISA: InstructionSetTag>(
         let width = S.Register512.scalarCount
         while j + width <= lanes {
             if pixels == 8 {
+                // One fully unrolled kernel per shape (the argument must
+                // be a constant for that).
+                @inline(__always) func slide(_ shape: Int) {
+                    sumTapRunsSliding(
+                        S.Register512.self, pixels: 8, runShape: shape, taps: taps, runs: runs, runCount: runCount,
+                        a, b, pixelStride: pixelStride, into: out, outPixelStride: outPixelStride, lane: j)
+                }
                 switch runShape {
-                case 1:
-                    sumTapRunsSliding(
-                        S.Register512.self, pixels: 8, runShape: 1, taps: taps, runs: runs, runCount: runCount,
-                        a, b, pixelStride: pixelStride, into: out, outPixelStride: outPixelStride, lane: j)
-                case 2:
-                    sumTapRunsSliding(
-                        S.Register512.self, pixels: 8, runShape: 2, taps: taps, runs: runs, runCount: runCount,
-                        a, b, pixelStride: pixelStride, into: out, outPixelStride: outPixelStride, lane: j)
-                case -2:
-                    sumTapRunsSliding(
-                        S.Register512.self, pixels: 8, runShape: -2, taps: taps, runs: runs, runCount: runCount,
-                        a, b, pixelStride: pixelStride, into: out, outPixelStride: outPixelStride, lane: j)
-                case 3:
-                    sumTapRunsSliding(
-                        S.Register512.self, pixels: 8, runShape: 3, taps: taps, runs: runs, runCount: runCount,
-                        a, b, pixelStride: pixelStride, into: out, outPixelStride: outPixelStride, lane: j)
-                case -3:
-                    sumTapRunsSliding(
-                        S.Register512.self, pixels: 8, runShape: -3, taps: taps, runs: runs, runCount: runCount,
-                        a, b, pixelStride: pixelStride, into: out, outPixelStride: outPixelStride, lane: j)
-                case 5:
-                    sumTapRunsSliding(
-                        S.Register512.self, pixels: 8, runShape: 5, taps: taps, runs: runs, runCount: runCount,
-                        a, b, pixelStride: pixelStride, into: out, outPixelStride: outPixelStride, lane: j)
-                case -5:
-                    sumTapRunsSliding(
-                        S.Register512.self, pixels: 8, runShape: -5, taps: taps, runs: runs, runCount: runCount,
-                        a, b, pixelStride: pixelStride, into: out, outPixelStride: outPixelStride, lane: j)
-                default:
-                    sumTapRunsSliding(
-                        S.Register512.self, pixels: 8, runShape: 0, taps: taps, runs: runs, runCount: runCount,
-                        a, b, pixelStride: pixelStride, into: out, outPixelStride: outPixelStride, lane: j)
+                case 1: slide(1)
+                case 2: slide(2)
+                case -2: slide(-2)
+                case 3: slide(3)
+                case -3: slide(-3)
+                case 5: slide(5)
+                case -5: slide(-5)
+                default: slide(0)
                 }
             } else {
                 sumTapRunsSliding(
