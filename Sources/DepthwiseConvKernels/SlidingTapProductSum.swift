@@ -100,7 +100,7 @@ struct PixelVectors<V: SIMD> where V.Scalar: FloatingPoint {
 
     /// `v[p] = v[p] + w * window[p]` for each pixel `p` (8 if `wide`, else 4).
     @inlinable @inline(__always)
-    mutating func addProducts(_ w: V, _ window: PixelVectors<V>, wide: Bool) {
+    mutating func accumulateProducts(_ w: V, _ window: PixelVectors<V>, wide: Bool) {
         v0 = v0 + w * window.v0
         v1 = v1 + w * window.v1
         v2 = v2 + w * window.v2
@@ -192,20 +192,20 @@ func sumTapRunsSliding<V: SIMD>(
             window.v6 = load(first + 6 * ps)
             window.v7 = load(first + 7 * ps)
         }
-        sums.addProducts(load(a + taps[t].first + j), window, wide: wide)
+        sums.accumulateProducts(load(a + taps[t].first + j), window, wide: wide)
         t += 1
         if ascending {
             // Pixel p now reads what pixel p + 1 read: a new last pixel.
             while t < end {
                 window.slideAscending(load(b + taps[t].second + j + (pixels - 1) * ps), wide: wide)
-                sums.addProducts(load(a + taps[t].first + j), window, wide: wide)
+                sums.accumulateProducts(load(a + taps[t].first + j), window, wide: wide)
                 t += 1
             }
         } else {
             // Pixel p now reads what pixel p - 1 read: a new first pixel.
             while t < end {
                 window.slideDescending(load(b + taps[t].second + j), wide: wide)
-                sums.addProducts(load(a + taps[t].first + j), window, wide: wide)
+                sums.accumulateProducts(load(a + taps[t].first + j), window, wide: wide)
                 t += 1
             }
         }
