@@ -576,7 +576,7 @@ struct FilterGradientWorkspace<S: KernelScalar, ISA: InstructionSetTag> {
                 s = 0
                 while s < slots - 1, keys[s] >= 0, isRead(keys[s]) { s += 1 }
                 keys[s] = key
-                filterGradientExpand(
+                expandToMultiplierLanes(
                     input + key * g.inputWidth * g.channels, into: inputRows + s * rowSize,
                     pixels: g.inputWidth, channels: g.channels, channelRange: channelStart..<channelEnd,
                     multiplier: m, pixelStride: pixelStride, ISA.self)
@@ -600,45 +600,5 @@ struct FilterGradientWorkspace<S: KernelScalar, ISA: InstructionSetTag> {
                     .update(from: dy + p * lanes + range.lowerBound, count: range.count)
             }
         }
-    }
-}
-
-/// `out[p * pixelStride + c * M + j] = x[p * C + c]` for `p` in
-/// `0..<pixels`, `c` in `channelRange`, `j` in `0..<M`.
-@inlinable
-func filterGradientExpand<S: KernelScalar, ISA: InstructionSetTag>(
-    _ x: UnsafePointer<S>, into out: UnsafeMutablePointer<S>, pixels: Int, channels: Int,
-    channelRange: Range<Int>, multiplier m: Int, pixelStride: Int, _: ISA.Type
-) {
-    let c0 = channelRange.lowerBound, c1 = channelRange.upperBound
-    // Wrapping index arithmetic (the indices are in bounds) lets the
-    // compiler vectorize the repeated stores.
-    @inline(__always) func expand(_ m: Int) {
-        for p in 0..<pixels {
-            let source = x + p * channels
-            let target = out + p * pixelStride
-            var c = c0
-            while c < c1 {
-                let v = source[c]
-                var j = 0
-                while j < m {
-                    target[c &* m &+ j] = v
-                    j = j &+ 1
-                }
-                c = c &+ 1
-            }
-        }
-    }
-    switch m {
-    case 1 where pixelStride == channels && c0 == 0 && c1 == channels:
-        out.update(from: x, count: pixels * channels)
-    case 1:
-        for p in 0..<pixels {
-            (out + p * pixelStride + c0).update(from: x + p * channels + c0, count: c1 - c0)
-        }
-    case 2: expand(2)
-    case 3: expand(3)
-    case 4: expand(4)
-    default: expand(m)
     }
 }

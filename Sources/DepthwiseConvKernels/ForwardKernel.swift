@@ -94,13 +94,10 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                     }
                     if let rowsInScratch {
                         rowsInScratch.assign(wanted, count: hCount, offsets: rowOffsets) { key, destination in
-                            if m == 1 {
-                                destination.update(from: input + key * rowElements, count: rowElements)
-                            } else {
-                                widenChannels(
-                                    input + key * rowElements, into: destination, pixels: g.inputWidth,
-                                    channels: g.channels, multiplier: m)
-                            }
+                            expandToMultiplierLanes(
+                                input + key * rowElements, into: destination, pixels: g.inputWidth,
+                                channels: g.channels, channelRange: 0..<g.channels, multiplier: m,
+                                pixelStride: lanes, ISA.self)
                         }
                     } else {
                         for r in 0..<hCount { rowOffsets[r] = wanted[r] * rowElements }
@@ -164,27 +161,5 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
             }
         }
         }
-    }
-}
-
-/// Copies `pixels` pixels of `channels` values to `channels * multiplier`
-/// lanes each, repeating every value `multiplier` times (lane `c * M + m`
-/// holds channel `c`).
-@inlinable @inline(__always)
-func widenChannels<S>(
-    _ source: UnsafePointer<S>, into destination: UnsafeMutablePointer<S>, pixels: Int, channels: Int, multiplier: Int
-) {
-    let count = pixels * channels
-    // Constant multipliers let the compiler vectorize the interleaved stores.
-    @inline(__always) func widen(by m: Int) {
-        for i in 0..<count {
-            let value = source[i]
-            for k in 0..<m { destination[i * m + k] = value }
-        }
-    }
-    switch multiplier {
-    case 2: widen(by: 2)
-    case 4: widen(by: 4)
-    default: widen(by: multiplier)
     }
 }

@@ -7,6 +7,18 @@ func checkedProduct(_ a: Int, _ b: Int, _ what: @autoclosure () -> String) throw
     return value
 }
 
+/// `a * b * c * d * e`, multiplied left to right, or an error naming `what`
+/// if a partial product overflows `Int` (`what` is built only then, so a
+/// shape in it costs nothing on the way through).
+func checkedProduct(
+    _ a: Int, _ b: Int, _ c: Int, _ d: Int, _ e: Int = 1, what: @autoclosure () -> String
+) throws -> Int {
+    var total = try checkedProduct(a, b, what())
+    total = try checkedProduct(total, c, what())
+    total = try checkedProduct(total, d, what())
+    return try checkedProduct(total, e, what())
+}
+
 /// `a + b`, or an error naming `what` if it overflows `Int`.
 func checkedSum(_ a: Int, _ b: Int, _ what: @autoclosure () -> String) throws -> Int {
     let (value, overflow) = a.addingReportingOverflow(b)

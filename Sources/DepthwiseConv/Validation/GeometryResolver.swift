@@ -92,12 +92,9 @@ func resolveGeometry(
         // order, building the shape only for the error message (no
         // dimension is negative here).
         let shape = { format.shape(batch: batch, height: rows.size, width: cols.size, channels: outputChannels) }
-        let dimensions = format == .nhwc
+        let d = format == .nhwc
             ? (batch, rows.size, cols.size, outputChannels) : (batch, outputChannels, rows.size, cols.size)
-        var count = try checkedProduct(1, dimensions.0, "The element count of output shape \(shape())")
-        count = try checkedProduct(count, dimensions.1, "The element count of output shape \(shape())")
-        count = try checkedProduct(count, dimensions.2, "The element count of output shape \(shape())")
-        _ = try checkedProduct(count, dimensions.3, "The element count of output shape \(shape())")
+        _ = try checkedProduct(d.0, d.1, d.2, d.3, what: "The element count of output shape \(shape())")
     }
     let geometry = ConvGeometry(
         batch: batch, inputHeight: inputHeight, inputWidth: inputWidth, channels: channels,
@@ -115,18 +112,16 @@ func resolveGeometry(
 /// partial products in another order) and the sizes of the per-call tap
 /// tables (see ``tapTableEntries(_:_:)``).
 private func checkKernelArithmetic(_ g: ConvGeometry, _ operation: DepthwiseOperation) throws {
-    // Four or five factors, without building an array unless it throws.
-    func product(_ a: Int, _ b: Int, _ c: Int, _ d: Int, _ e: Int? = nil) throws -> Int {
-        let factors = { e.map { [a, b, c, d, $0] } ?? [a, b, c, d] }
-        var total = try checkedProduct(a, b, "A tensor size (\(factors()))")
-        total = try checkedProduct(total, c, "A tensor size (\(factors()))")
-        total = try checkedProduct(total, d, "A tensor size (\(factors()))")
-        if let e { total = try checkedProduct(total, e, "A tensor size (\(factors()))") }
-        return total
-    }
-    _ = try product(g.batch, g.inputHeight, g.inputWidth, g.channels)
-    _ = try product(g.batch, g.outputHeight, g.outputWidth, g.channels, g.depthMultiplier)
-    _ = try product(g.filterHeight, g.filterWidth, g.channels, g.depthMultiplier)
+    // (The factor lists are built only for an error message.)
+    _ = try checkedProduct(
+        g.batch, g.inputHeight, g.inputWidth, g.channels,
+        what: "A tensor size (\([g.batch, g.inputHeight, g.inputWidth, g.channels]))")
+    _ = try checkedProduct(
+        g.batch, g.outputHeight, g.outputWidth, g.channels, g.depthMultiplier,
+        what: "A tensor size (\([g.batch, g.outputHeight, g.outputWidth, g.channels, g.depthMultiplier]))")
+    _ = try checkedProduct(
+        g.filterHeight, g.filterWidth, g.channels, g.depthMultiplier,
+        what: "A tensor size (\([g.filterHeight, g.filterWidth, g.channels, g.depthMultiplier]))")
     _ = try tapTableEntries(g, operation)
 }
 
