@@ -8,9 +8,9 @@
 /// loop does no division. Results are identical for any thread count.
 ///
 /// Pixels of one stride phase with the same taps go in blocks of 8 (AVX-512)
-/// or 4, sliding along filter rows; with a finite filter the out_backprop
-/// rows are staged zero-padded (``PaddedRows``), so border pixels go in
-/// blocks too.
+/// or 4, sliding along filter rows. For large filters (with finite values)
+/// the out_backprop rows are staged zero-padded (``PaddedRows``), so border
+/// pixels go in blocks too; otherwise they go one by one.
 ///
 /// For a depth multiplier `M > 1` the products are accumulated over the
 /// flattened `C * M` lanes (filter and output gradient share that layout) and
@@ -40,12 +40,12 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
     let rowTaps = WindowTaps.backward(
         inputSize: g.inputHeight, outputSize: g.outputHeight, filterSize: g.filterHeight,
         stride: g.strideHeight, dilation: g.dilationHeight, padBefore: g.padTop)
-    // With a finite filter, out_backprop rows are staged with zero pixels on
-    // both sides (see `PaddedRows`): every input pixel of a stride phase then
-    // has the same taps, and all go through the multi-pixel kernels.
+    // When it pays (see `paddedRowsPayOff`), out_backprop rows are staged
+    // with zero pixels on both sides (`PaddedRows`): every input pixel of a
+    // stride phase then has the same taps, and all go through the
+    // multi-pixel kernels.
     let slotCount = rowTaps.maxCount
-    // (Rows shorter than a block gain nothing from it but the copy.)
-    let padded = g.inputWidth >= 8 && allFinite(filter, count: g.filterCount)
+    let padded = paddedRowsPayOff(g, resultRowPixels: g.inputWidth, filter: filter, filterCount: g.filterCount)
         ? paddedRowLayout(
             S.self, pixels: g.outputWidth,
             pad: backwardColumnPadding(

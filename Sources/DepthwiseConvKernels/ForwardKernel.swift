@@ -7,8 +7,8 @@
 /// one thread, so results are identical for any thread count. Pixels with
 /// the same taps go in blocks of 8 (AVX-512) or 4, sliding along filter rows
 /// (``sumTapProductsBlock(pixels:taps:count:runs:runCount:_:_:pixelStride:into:outPixelStride:lanes:isa:)``);
-/// with a finite filter the input rows are staged zero-padded
-/// (``PaddedRows``), so border pixels go in blocks too. For a depth
+/// for large filters (with finite values) the input rows are staged
+/// zero-padded (``PaddedRows``), so border pixels go in blocks too. For a depth
 /// multiplier `M > 1` the staged rows are widened to the `C * M` output
 /// lanes, so the same lane-wise kernel applies.
 ///
@@ -30,16 +30,13 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
     let rowTaps = WindowTaps.forward(
         inputSize: g.inputHeight, outputSize: g.outputHeight, filterSize: g.filterHeight,
         stride: g.strideHeight, dilation: g.dilationHeight, padBefore: g.padTop)
-    // With a finite filter, input rows are staged with zero pixels on both
-    // sides (see `PaddedRows`): every output pixel then has the same taps,
-    // and all go through the multi-pixel kernels. With M > 1 the staged rows
+    // When it pays (see `paddedRowsPayOff`), input rows are staged with zero
+    // pixels on both sides (`PaddedRows`): every output pixel then has the
+    // same taps, and all go through the multi-pixel kernels. With M > 1 the staged rows
     // are also widened to the C * M output lanes (padded or not), so the
     // same lane-wise kernels apply.
     let slotCount = rowTaps.maxCount
-    // Rows shorter than a block gain nothing from it but the copy, and with
-    // strides each staged pixel may be read too few times (fewer than 4
-    // multiply-adds per element: 3x3 at stride 2) to pay for its copy.
-    let padded = g.outputWidth >= 8 && g.readsPerInputElement >= 4 && allFinite(filter, count: g.filterCount)
+    let padded = paddedRowsPayOff(g, resultRowPixels: g.outputWidth, filter: filter, filterCount: g.filterCount)
         ? paddedRowLayout(
             S.self, pixels: g.inputWidth,
             pad: forwardColumnPadding(

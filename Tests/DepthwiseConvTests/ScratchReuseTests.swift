@@ -18,7 +18,8 @@ import Testing
         let strides = [1, 1, 1, 1]
         var rng = SplitMix64(seed: 11)
         let input = try Tensor<Float>(shape: inputShape, scalars: rng.values(n * h * w * c).map { Float($0) })
-        let filter = try Tensor<Float>(shape: [3, 3, c, 1], scalars: rng.values(9 * c).map { Float($0) })
+        // 5x5: large enough for padded rows (see `paddedRowsPayOff`).
+        let filter = try Tensor<Float>(shape: [5, 5, c, 1], scalars: rng.values(25 * c).map { Float($0) })
         let options = DepthwiseConvOptions(threadCount: 1)
         let pool = ScratchPool.shared
         var fewestFresh = Int.max
@@ -31,7 +32,7 @@ import Testing
                 inputSizes: inputShape, filter: filter, outBackprop: output, strides: strides, padding: .same,
                 dataFormat: format, options: options)
             _ = try depthwiseConv2dNativeBackpropFilter(
-                input: input, filterSizes: [3, 3, c, 1], outBackprop: output, strides: strides, padding: .same,
+                input: input, filterSizes: [5, 5, c, 1], outBackprop: output, strides: strides, padding: .same,
                 dataFormat: format, options: options)
             fewestFresh = min(fewestFresh, pool.allocationCount - fresh)
             fewestTaken = min(fewestTaken, pool.takeCount - taken)

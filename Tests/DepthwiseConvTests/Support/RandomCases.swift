@@ -38,9 +38,17 @@ func randomConfigurations(count: Int, seed: UInt64) -> [ReferenceConvolution] {
 /// enough for blocks of 8 and of 4 plus single pixels, sliding tap runs
 /// (dilation 1; ascending for the forward pass at stride 1, descending for
 /// the input gradient at any stride), runs broken by dilation, and lane
-/// counts with whole 64- and 32-byte registers plus a remainder; and wide
-/// NCHW rows.
+/// counts with whole 64- and 32-byte registers plus a remainder; wide
+/// NCHW rows; and filters large enough for zero-padded staged rows (16 taps
+/// or more per stride phase), where small filters read in place.
 let kernelShapeConfigurations: [ReferenceConvolution] = [
+    ReferenceConvolution(
+        batch: 1, height: 6, width: 27, channels: 37, multiplier: 1, filterHeight: 5, filterWidth: 5,
+        strideHeight: 1, strideWidth: 1, dilationHeight: 1, dilationWidth: 1, padding: .same, dataFormat: .nhwc),
+    ReferenceConvolution(
+        batch: 1, height: 9, width: 35, channels: 20, multiplier: 2, filterHeight: 7, filterWidth: 5,
+        strideHeight: 1, strideWidth: 2, dilationHeight: 1, dilationWidth: 1,
+        padding: .explicit([0, 0, 2, 3, 1, 2, 0, 0]), dataFormat: .nhwc),
     ReferenceConvolution(
         batch: 1, height: 5, width: 29, channels: 37, multiplier: 1, filterHeight: 3, filterWidth: 3,
         strideHeight: 1, strideWidth: 1, dilationHeight: 1, dilationWidth: 1, padding: .same, dataFormat: .nhwc),
