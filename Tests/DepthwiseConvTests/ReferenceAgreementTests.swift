@@ -22,14 +22,15 @@ import Testing
         try checkAll(BFloat16.self, exactInputs: true)
     }
 
-    /// An output gradient over 4 MiB, which the filter-gradient kernel stages
-    /// instead of reading in place (smaller ones, above, are read in place),
-    /// against the reference and across thread counts bit for bit.
+    /// An output gradient and an input over 4 MiB, which the filter-gradient
+    /// kernel stages instead of reading in place (smaller ones, above, are
+    /// read in place unless a depth multiplier widens the input), against
+    /// the reference and across thread counts bit for bit.
     @Test func filterGradientOfALargeOutputGradient() throws {
         let config = ReferenceConvolution(
             batch: 2, height: 48, width: 48, channels: 256, multiplier: 1, filterHeight: 3, filterWidth: 3,
             strideHeight: 1, strideWidth: 1, dilationHeight: 1, dilationWidth: 1, padding: .same, dataFormat: .nhwc)
-        #expect(config.outputCount * 4 > 4 << 20)
+        #expect(config.outputCount * 4 > 4 << 20 && config.inputCount * 4 > 4 << 20)
         var rng = SplitMix64(seed: 0x5EED)
         let x = rng.values(config.inputCount), dy = rng.values(config.outputCount)
         let serial = try OperationRunner<Float>(config: config, options: DepthwiseConvOptions(threadCount: 1))
