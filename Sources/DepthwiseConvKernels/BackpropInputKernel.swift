@@ -45,7 +45,9 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
     // stride phase then has the same taps, and all go through the
     // multi-pixel kernels.
     let slotCount = rowTaps.maxCount
-    let padded = paddedRowsPayOff(g, resultRowPixels: g.inputWidth, filter: filter, filterCount: g.filterCount)
+    let padded = paddedRowsPayOff(
+        g, resultRowPixels: g.inputWidth, operand: outBackprop, lanes: lanes, filter: filter,
+        filterCount: g.filterCount)
         ? paddedRowLayout(
             S.self, pixels: g.outputWidth,
             pad: backwardColumnPadding(

@@ -32,11 +32,13 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
         stride: g.strideHeight, dilation: g.dilationHeight, padBefore: g.padTop)
     // When it pays (see `paddedRowsPayOff`), input rows are staged with zero
     // pixels on both sides (`PaddedRows`): every output pixel then has the
-    // same taps, and all go through the multi-pixel kernels. With M > 1 the staged rows
-    // are also widened to the C * M output lanes (padded or not), so the
-    // same lane-wise kernels apply.
+    // same taps, and all go through the multi-pixel kernels. With M > 1 the
+    // staged rows are also widened to the C * M output lanes (padded or
+    // not), so the same lane-wise kernels apply.
     let slotCount = rowTaps.maxCount
-    let padded = paddedRowsPayOff(g, resultRowPixels: g.outputWidth, filter: filter, filterCount: g.filterCount)
+    let padded = paddedRowsPayOff(
+        g, resultRowPixels: g.outputWidth, operand: input, lanes: g.channels, filter: filter,
+        filterCount: g.filterCount)
         ? paddedRowLayout(
             S.self, pixels: g.inputWidth,
             pad: forwardColumnPadding(
