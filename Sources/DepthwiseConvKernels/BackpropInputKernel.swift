@@ -46,7 +46,8 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
     // multi-pixel kernels.
     let slotCount = rowTaps.maxCount
     let padded = paddedRowsPayOff(
-        g, resultRowPixels: g.inputWidth, operand: outBackprop, lanes: lanes, filter: filter,
+        g, resultRowPixels: g.inputWidth, operand: outBackprop, lanes: lanes,
+        operandReads: g.filterHeight &* g.filterWidth, filter: filter,
         filterCount: g.filterCount)
         ? paddedRowLayout(
             S.self, pixels: g.outputWidth,

@@ -37,7 +37,8 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
     // not), so the same lane-wise kernels apply.
     let slotCount = rowTaps.maxCount
     let padded = paddedRowsPayOff(
-        g, resultRowPixels: g.outputWidth, operand: input, lanes: g.channels, filter: filter,
+        g, resultRowPixels: g.outputWidth, operand: input, lanes: g.channels,
+        operandReads: g.readsPerInputElement, filter: filter,
         filterCount: g.filterCount)
         ? paddedRowLayout(
             S.self, pixels: g.inputWidth,

@@ -102,29 +102,33 @@ func allFinite<S: KernelScalar>(_ values: UnsafePointer<S>, count: Int) -> Bool 
 }
 
 /// Whether a kernel whose result rows are `resultRowPixels` wide should
-/// stage padded rows of `operand` (pixels of `lanes` elements) for `filter`
-/// (`filterCount` values).
+/// stage padded rows of `operand` (pixels of `lanes` elements, each element
+/// read `operandReads` times) for `filter` (`filterCount` values).
 ///
 /// The copy costs a pass over the operand; reading in place costs the few
 /// border pixels of each row, whose taps differ from their neighbours' and
-/// go one by one. Padding pays when each staged element is read many times
-/// (at least 16 taps per stride phase: 4x4 and up at stride 1), or when the
-/// operand's vectors would straddle cache lines: its pixels all start at
-/// the same offset within a 64-byte line (whole lines per pixel), and that
-/// offset isn't 0, as for most Swift arrays. Single thread, AVX-512,
-/// 1x56x56x144: 0.082 ms in place when aligned, 0.106 ms in place off by 32
-/// bytes, 0.097 ms staged. 3x3 layers ran 4-23 % faster in place (aligned),
-/// 5x5 at stride 2 7-17 %; 5x5 and 7x7 at stride 1 ran 10-37 % faster
-/// padded when a row has few pixels or lanes. Rows narrower than a block
-/// gain nothing but the copy.
+/// go one by one. Padding pays when a result pixel has at least 16 taps
+/// (per stride phase: 4x4 and up at stride 1), or when the operand's
+/// vectors would straddle cache lines and each element is read at least 4
+/// times: its pixels all start at the same offset within a 64-byte line
+/// (whole lines per pixel), and that offset isn't 0, as for most Swift
+/// arrays. Rows narrower than a block gain nothing but the copy.
+///
+/// Single thread, AVX-512, 1x56x56x144 3x3 forward: 0.082 ms in place when
+/// aligned, 0.106 ms in place 32 bytes off, 0.097 ms staged. Aligned, 3x3
+/// layers ran 4-23 % faster in place and 5x5 at stride 2 7-17 %; 5x5 and
+/// 7x7 at stride 1 ran 10-37 % faster padded when a row has few pixels or
+/// lanes. Off a line, the forward 3x3 at stride 2 (2 reads per element)
+/// still ran 1.2x faster in place, and its input gradient (9 reads) 1.05-1.1x
+/// faster padded.
 @inlinable
 func paddedRowsPayOff<S: KernelScalar>(
-    _ g: ConvGeometry, resultRowPixels: Int, operand: UnsafePointer<S>, lanes: Int,
+    _ g: ConvGeometry, resultRowPixels: Int, operand: UnsafePointer<S>, lanes: Int, operandReads: Int,
     filter: UnsafePointer<S>, filterCount: Int
 ) -> Bool {
     let line = 64
     let straddles = (lanes &* MemoryLayout<S>.stride) % line == 0 && Int(bitPattern: operand) % line != 0
-    return resultRowPixels >= 8 && (g.readsPerInputElement >= 16 || straddles)
+    return resultRowPixels >= 8 && (g.readsPerInputElement >= 16 || (operandReads >= 4 && straddles))
         && allFinite(filter, count: filterCount)
 }
 
