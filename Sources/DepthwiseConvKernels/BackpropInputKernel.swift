@@ -37,6 +37,11 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
         result.update(repeating: 0, count: g.inputCount)
         return
     }
+    // Filter vectors are loaded for every tap of every block: on a cache
+    // line, none of them straddles two (see `LineAlignedValues`).
+    let alignedFilter = LineAlignedValues(filter, count: g.filterCount)
+    defer { alignedFilter.deallocate() }
+    let filter = alignedFilter.base
     let rowTaps = WindowTaps.backward(
         inputSize: g.inputHeight, outputSize: g.outputHeight, filterSize: g.filterHeight,
         stride: g.strideHeight, dilation: g.dilationHeight, padBefore: g.padTop)

@@ -27,6 +27,11 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
     let lanes = g.outputChannels
     let m = g.depthMultiplier
     guard rows > 0, g.outputWidth > 0, lanes > 0 else { return }
+    // Filter vectors are loaded for every tap of every block: on a cache
+    // line, none of them straddles two (see `LineAlignedValues`).
+    let alignedFilter = LineAlignedValues(filter, count: g.filterCount)
+    defer { alignedFilter.deallocate() }
+    let filter = alignedFilter.base
     let rowTaps = WindowTaps.forward(
         inputSize: g.inputHeight, outputSize: g.outputHeight, filterSize: g.filterHeight,
         stride: g.strideHeight, dilation: g.dilationHeight, padBefore: g.padTop)
