@@ -29,7 +29,8 @@ public struct DepthwiseConvOptions: Sendable, Hashable {
     /// gradient's partial sums and staged rows, per thread). A call that
     /// would need more throws ``DepthwiseConvError/invalidArgument(_:)``
     /// before allocating anything. Not counted: zero-padded row copies, at
-    /// most 4 MiB per thread.
+    /// most 4 MiB per thread, and the filter's cache-line-aligned copy, at
+    /// most 256 KiB.
     public var memoryLimit: Int?
     /// The kernel variant to run; `nil` means ``InstructionSet/selected``. A
     /// variant the CPU can't run is lowered to ``InstructionSet/best``.
