@@ -21,7 +21,9 @@ Every implementation is timed the same way: warm-up calls (at least 2 and
 30 ms), then as many timed calls as fill about 0.2 s (at least 10); the
 per-measurement figure is the median call. Each measurement is repeated in
 `--rounds` rounds whose order rotates (ours/TF/torch, TF/torch/ours, ...);
-the reported figure is the median over the rounds.
+each round runs the whole suite, so one case's rounds are minutes apart and
+a slow spell of the host lands in one of them; the reported figure is the
+median over the rounds.
 
 Writes `BENCHMARKS.md` and `speedup.svg` next to this file (or to
 `--out-dir`). See README.md in this folder.
@@ -526,7 +528,8 @@ def write_markdown(path: Path, rows, meta, ops, thread_counts):
         "memory only, as its callers hold it). Where TF's SAME "
         "padding is uneven, torch pads ceil(total/2) on both sides (same output shape and work).")
     add("- All three: warm-up (>= 2 calls and 30 ms), then calls for ~0.2 s (>= 10); median call. The order of "
-        "the three rotates each round; 50 ms pause between measurements.")
+        "the three rotates each round, and each round runs the whole suite (a case's rounds are minutes apart); "
+        "50 ms pause between measurements.")
     add("- **% of bound**: (bytes of the two operands + result) / copy bandwidth, divided by our median. The "
         "bandwidth is DRAM's; cases whose tensors fit in the 32 MB L3 (all but the largest) can beat it, so "
         "values over 100 % mean cache-resident, not an error.")
@@ -675,9 +678,11 @@ def main() -> int:
     total = len(cases) * len(ops) * args.rounds
     step = 0
     try:
-        for case in cases:
-            for op in ops:
-                for r in range(args.rounds):
+        # Rounds outermost: a slow spell of a shared host (a minute or so)
+        # then touches one round of a case, not all of them.
+        for r in range(args.rounds):
+            for case in cases:
+                for op in ops:
                     step += 1
                     order = IMPLS[r % 3:] + IMPLS[:r % 3]
                     eta = ""
