@@ -22,7 +22,7 @@
 @inlinable
 public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
     _ g: ConvGeometry,
-    filter: UnsafePointer<S>,
+    filter givenFilter: UnsafePointer<S>,
     outBackprop: UnsafePointer<S>,
     result: UnsafeMutablePointer<S>,
     threads: Int,
@@ -37,14 +37,13 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
         result.update(repeating: 0, count: g.inputCount)
         return
     }
-    // Filter vectors are loaded for every tap of every block: on a cache
-    // line, none of them straddles two (see `LineAlignedValues`).
-    let alignedFilter = LineAlignedValues(filter, count: g.filterCount)
-    defer { alignedFilter.deallocate() }
-    let filter = alignedFilter.base
     let rowTaps = WindowTaps.backward(
         inputSize: g.inputHeight, outputSize: g.outputHeight, filterSize: g.filterHeight,
         stride: g.strideHeight, dilation: g.dilationHeight, padBefore: g.padTop)
+    // Read in place at unit stride (M = 1), blocks may skew their lanes so
+    // that the operand's loads are aligned without a copy (see `laneSkew`).
+    let skewable = m == 1 && g.strideWidth == 1
+        ? laneSkew(outBackprop, lanes: lanes, filterTaps: g.filterHeight * g.filterWidth, ISA.self) : 0
     // When it pays (see `paddedRowsPayOff`), out_backprop rows are staged
     // with zero pixels on both sides (`PaddedRows`): every input pixel of a
     // stride phase then has the same taps, and all go through the
@@ -52,7 +51,7 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
     let slotCount = rowTaps.maxCount
     let padded = paddedRowsPayOff(
         g, resultRowPixels: g.inputWidth, operand: outBackprop, lanes: lanes,
-        operandReads: g.filterHeight &* g.filterWidth, filter: filter,
+        operandReads: g.filterHeight &* g.filterWidth, skewed: skewable > 0, filter: givenFilter,
         filterCount: g.filterCount)
         ? paddedRowLayout(
             S.self, pixels: g.outputWidth,
@@ -63,6 +62,16 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
         : nil
     let (shiftedPad, shiftOverflow) = (padded?.leftPad ?? 0).multipliedReportingOverflow(by: g.strideWidth)
     let staging = shiftOverflow || shiftedPad > Int.max - g.padLeft ? nil : padded
+    // Filter vectors are loaded for every tap of every block: on a cache
+    // line, none of them straddles two (see `LineAlignedValues`), or skewed
+    // with the blocks.
+    let kernelFilter = KernelFilter(
+        givenFilter, taps: g.filterHeight * g.filterWidth, lanes: lanes, skew: staging == nil ? skewable : 0,
+        ISA.self)
+    defer { kernelFilter.deallocate() }
+    let filter = kernelFilter.base
+    let tapStride = kernelFilter.tapStride
+    let skew = kernelFilter.skew
     let colTaps = WindowTaps.backward(
         inputSize: g.inputWidth, outputSize: staging?.paddedPixels ?? g.outputWidth, filterSize: g.filterWidth,
         stride: g.strideWidth, dilation: g.dilationWidth, padBefore: g.padLeft + (staging == nil ? 0 : shiftedPad))
@@ -126,11 +135,23 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                                 cachedPattern = colTaps.pattern[iw]
                                 count = backpropInputTaps(
                                     g, ih: ih, iw: iw, rowOffsets: rowOffsets, rowTaps: rowTaps, colTaps: colTaps,
-                                    into: taps)
+                                    tapStride: tapStride, into: taps)
                                 runCount = splitIntoTapRuns(taps, count: count, pixelStride: lanes, into: runs)
                                 runShape = uniformRunShape(runs, runCount: runCount)
                                 shift = 0
                                 behind = 0
+                            }
+                            if skew > 0, behind == 0, colTaps.patternRun[iw] > blockPixels {
+                                // (Unit stride, M = 1: result pixels are `lanes` apart.)
+                                let done = sumTapProductsSkewedRun(
+                                    pixels: colTaps.patternRun[iw], blockPixels: blockPixels, taps: taps,
+                                    count: count, runs: runs, runCount: runCount, runShape: runShape, filter,
+                                    source + shift, into: result + (row * g.inputWidth + iw) * channels,
+                                    lanes: lanes, skew: skew, isa: ISA.self)
+                                iw += done
+                                shift += done * lanes
+                                behind += done
+                                continue
                             }
                             let (pixels, back) = nextBlock(
                                 remaining: colTaps.patternRun[iw], behind: behind, blockPixels: blockPixels)
@@ -183,11 +204,12 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
 /// Fills `taps` with the (filter, out_backprop) offsets of every tap that
 /// reaches input pixel `(ih, iw)`, in `kh`-then-`kw` order, and returns how
 /// many there are. The `r`-th valid filter row of `ih` reads the
-/// out_backprop row at element offset `rowOffsets[r]`.
+/// out_backprop row at element offset `rowOffsets[r]`; filter tap `t`'s lanes
+/// start at `t * tapStride`.
 @inlinable @inline(__always)
 func backpropInputTaps(
     _ g: ConvGeometry, ih: Int, iw: Int, rowOffsets: UnsafePointer<Int>, rowTaps: WindowTaps, colTaps: WindowTaps,
-    into taps: UnsafeMutablePointer<TapOffsets>
+    tapStride: Int, into taps: UnsafeMutablePointer<TapOffsets>
 ) -> Int {
     let lanes = g.outputChannels
     var count = 0
@@ -195,7 +217,7 @@ func backpropInputTaps(
         let kh = rowTaps.pairs[ih * g.filterHeight + r].tap
         for c in 0..<colTaps.counts[iw] {
             let (kw, ow) = colTaps.pairs[iw * g.filterWidth + c]
-            taps[count] = TapOffsets(first: (kh * g.filterWidth + kw) * lanes, second: rowOffsets[r] + ow * lanes)
+            taps[count] = TapOffsets(first: (kh * g.filterWidth + kw) * tapStride, second: rowOffsets[r] + ow * lanes)
             count += 1
         }
     }

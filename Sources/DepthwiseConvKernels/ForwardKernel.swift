@@ -18,7 +18,7 @@
 public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
     _ g: ConvGeometry,
     input: UnsafePointer<S>,
-    filter: UnsafePointer<S>,
+    filter givenFilter: UnsafePointer<S>,
     output: UnsafeMutablePointer<S>,
     threads: Int,
     isa: ISA.Type
@@ -27,14 +27,13 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
     let lanes = g.outputChannels
     let m = g.depthMultiplier
     guard rows > 0, g.outputWidth > 0, lanes > 0 else { return }
-    // Filter vectors are loaded for every tap of every block: on a cache
-    // line, none of them straddles two (see `LineAlignedValues`).
-    let alignedFilter = LineAlignedValues(filter, count: g.filterCount)
-    defer { alignedFilter.deallocate() }
-    let filter = alignedFilter.base
     let rowTaps = WindowTaps.forward(
         inputSize: g.inputHeight, outputSize: g.outputHeight, filterSize: g.filterHeight,
         stride: g.strideHeight, dilation: g.dilationHeight, padBefore: g.padTop)
+    // Read in place at unit stride (M = 1), blocks may skew their lanes so
+    // that the operand's loads are aligned without a copy (see `laneSkew`).
+    let skewable = m == 1 && g.strideWidth == 1
+        ? laneSkew(input, lanes: lanes, filterTaps: g.filterHeight * g.filterWidth, ISA.self) : 0
     // When it pays (see `paddedRowsPayOff`), input rows are staged with zero
     // pixels on both sides (`PaddedRows`): every output pixel then has the
     // same taps, and all go through the multi-pixel kernels. With M > 1 the
@@ -43,7 +42,7 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
     let slotCount = rowTaps.maxCount
     let padded = paddedRowsPayOff(
         g, resultRowPixels: g.outputWidth, operand: input, lanes: g.channels,
-        operandReads: g.readsPerInputElement, filter: filter,
+        operandReads: g.readsPerInputElement, skewed: skewable > 0, filter: givenFilter,
         filterCount: g.filterCount)
         ? paddedRowLayout(
             S.self, pixels: g.inputWidth,
@@ -55,6 +54,16 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
     let staging = padded ?? (m == 1 ? nil : (
         slotElements: PaddedRows<S>.slotElements(paddedPixels: g.inputWidth, lanes: lanes) ?? 0, leftPad: 0,
         paddedPixels: g.inputWidth))
+    // Filter vectors are loaded for every tap of every block: on a cache
+    // line, none of them straddles two (see `LineAlignedValues`), or skewed
+    // with the blocks.
+    let kernelFilter = KernelFilter(
+        givenFilter, taps: g.filterHeight * g.filterWidth, lanes: lanes, skew: staging == nil ? skewable : 0,
+        ISA.self)
+    defer { kernelFilter.deallocate() }
+    let filter = kernelFilter.base
+    let tapStride = kernelFilter.tapStride
+    let skew = kernelFilter.skew
     let colTaps = WindowTaps.forward(
         inputSize: staging?.paddedPixels ?? g.inputWidth, outputSize: g.outputWidth, filterSize: g.filterWidth,
         stride: g.strideWidth, dilation: g.dilationWidth, padBefore: g.padLeft - (staging?.leftPad ?? 0))
@@ -129,7 +138,7 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                                         let (kw, iw) = colTaps.pairs[ow * g.filterWidth + c]
                                         guard phases == 1 || kw % phases == phase else { continue }
                                         taps[count] = TapOffsets(
-                                            first: (kh * g.filterWidth + kw) * lanes, second: rowOffsets[r] + iw * lanes)
+                                            first: (kh * g.filterWidth + kw) * tapStride, second: rowOffsets[r] + iw * lanes)
                                         count += 1
                                     }
                                 }
@@ -141,6 +150,16 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                             behind = 0
                         }
                         let out = output + (row * g.outputWidth + ow) * lanes
+                        if skew > 0, behind == 0, colTaps.patternRun[ow] > blockPixels {
+                            let done = sumTapProductsSkewedRun(
+                                pixels: colTaps.patternRun[ow], blockPixels: blockPixels, taps: taps, count: count,
+                                runs: runs, runCount: runCount, runShape: runShape, filter, source + shift,
+                                into: out, lanes: lanes, skew: skew, isa: ISA.self)
+                            ow += done
+                            behind += done
+                            shift &+= done * lanes
+                            continue
+                        }
                         let (pixels, back) = nextBlock(
                             remaining: colTaps.patternRun[ow], behind: behind, blockPixels: blockPixels)
                         if pixels > 0 {

@@ -112,7 +112,9 @@ func allFinite<S: KernelScalar>(_ values: UnsafePointer<S>, count: Int) -> Bool 
 /// vectors would straddle cache lines and each element is read at least 4
 /// times: its pixels all start at the same offset within a 64-byte line
 /// (whole lines per pixel), and that offset isn't 0, as for most Swift
-/// arrays. Rows narrower than a block gain nothing but the copy.
+/// arrays, unless the kernel reads it in `skewed` blocks (aligned loads
+/// without a copy, see ``laneSkew(_:lanes:_:)``). Rows narrower than a block
+/// gain nothing but the copy.
 ///
 /// Single thread, AVX-512, 1x56x56x144 3x3 forward: 0.082 ms in place when
 /// aligned, 0.106 ms in place 32 bytes off, 0.097 ms staged. Aligned, 3x3
@@ -124,10 +126,11 @@ func allFinite<S: KernelScalar>(_ values: UnsafePointer<S>, count: Int) -> Bool 
 @inlinable
 func paddedRowsPayOff<S: KernelScalar>(
     _ g: ConvGeometry, resultRowPixels: Int, operand: UnsafePointer<S>, lanes: Int, operandReads: Int,
-    filter: UnsafePointer<S>, filterCount: Int
+    skewed: Bool, filter: UnsafePointer<S>, filterCount: Int
 ) -> Bool {
     let line = 64
-    let straddles = (lanes &* MemoryLayout<S>.stride) % line == 0 && Int(bitPattern: operand) % line != 0
+    let straddles = !skewed && (lanes &* MemoryLayout<S>.stride) % line == 0
+        && Int(bitPattern: operand) % line != 0
     return resultRowPixels >= 8 && (g.readsPerInputElement >= 16 || (operandReads >= 4 && straddles))
         && allFinite(filter, count: filterCount)
 }

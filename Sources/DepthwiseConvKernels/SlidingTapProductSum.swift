@@ -237,12 +237,15 @@ func sumTapProductsBlock<S: KernelScalar, ISA: InstructionSetTag>(
     pixels: Int, taps: UnsafePointer<TapOffsets>, count: Int, runs: UnsafePointer<TapRun>, runCount: Int,
     runShape: Int,
     _ a: UnsafePointer<S>, _ b: UnsafePointer<S>, pixelStride: Int,
-    into out: UnsafeMutablePointer<S>, outPixelStride: Int, lanes: Int, isa: ISA.Type
+    into out: UnsafeMutablePointer<S>, outPixelStride: Int, lanes: Int, skew: Int = 0, isa: ISA.Type
 ) {
-    var j = 0
+    var j = skew
+    // Skewed (see `laneSkew`): whole vectors from lane `skew` on, the last
+    // running `skew` lanes into the next pixel.
+    let end = skew > 0 ? lanes + skew : lanes
     if ISA.hasWideRegisterFile {
         let width = S.Register512.scalarCount
-        while j + width <= lanes {
+        while j + width <= end {
             if pixels == 8 {
                 // One fully unrolled kernel per shape (the argument must
                 // be a constant for that).
@@ -270,7 +273,7 @@ func sumTapProductsBlock<S: KernelScalar, ISA: InstructionSetTag>(
         }
     } else {
         let width = S.Register256.scalarCount
-        while j + width <= lanes {
+        while j + width <= end {
             for p in stride(from: 0, to: pixels, by: 4) {
                 sumTapRunsSliding(
                     S.Register256.self, pixels: 4, runShape: 0, taps: taps, runs: runs, runCount: runCount, a,
@@ -280,7 +283,7 @@ func sumTapProductsBlock<S: KernelScalar, ISA: InstructionSetTag>(
             j += width
         }
     }
-    guard j < lanes else { return }
+    guard j < lanes, skew == 0 else { return }
     for p in stride(from: 0, to: pixels, by: 4) {
         sumTapProductsFourPixels(
             taps, count: count, a + j, b + p * pixelStride + j, secondPixelStride: pixelStride,

@@ -1,0 +1,155 @@
+/// Lane-skewed blocks: aligned loads from a tensor read in place whose
+/// pixels all start the same distance past a vector boundary, as a Swift
+/// array's do (16, 32 or 48 bytes into a 64-byte line).
+///
+/// A block then starts its vectors `skew` lanes into each pixel, where they
+/// are aligned; a pixel's last vector runs `skew` lanes into the next
+/// pixel's first lanes, and the first `skew` lanes of the block's first
+/// pixel are left to whoever computed the pixel before. That is right when
+/// the next pixel has the same taps (it is in the same run) and the operand
+/// and the result both advance by exactly `lanes` elements per result pixel
+/// (unit stride, no depth-multiplier staging): the lanes past a pixel are
+/// then the next pixel's, for operand and result alike. Each lane's sum keeps
+/// its tap order, so a lane gets the same bits whichever vector holds it.
+///
+/// The filter vectors must be skewed too, so this is 0 unless the filter
+/// (`taps` taps of `lanes` lanes) fits a ``SkewedFilter`` copy.
+@inlinable
+func laneSkew<S: KernelScalar, ISA: InstructionSetTag>(
+    _ operand: UnsafePointer<S>, lanes: Int, filterTaps taps: Int, _: ISA.Type
+) -> Int {
+    let width = skewVectorWidth(S.self, ISA.self)
+    let stride = MemoryLayout<S>.stride
+    let offset = Int(bitPattern: operand) % (width * stride)
+    guard lanes > 0, lanes % width == 0, offset != 0, offset % stride == 0,
+        SkewedFilter<S>.elements(taps: taps, lanes: lanes, width: width) != nil
+    else { return 0 }
+    return width - offset / stride
+}
+
+/// The first pixels of a run of `pixels` pixels with the same taps, in
+/// lane-skewed blocks of `blockPixels` (see ``laneSkew(_:lanes:_:)``);
+/// operand `b` and result `out` at the run's first pixel, both `lanes`
+/// elements per pixel. Returns how many pixels it wrote in full (the rest go
+/// through the usual blocks).
+///
+/// The first pixel is computed whole first (the blocks leave its first
+/// `skew` lanes); then blocks while their spill lanes stay in the run. When
+/// at least half a block is left, one more block overlaps done pixels (their
+/// lanes get the same bits again) and the last pixel is computed whole.
+///
+/// - Precondition: `pixels > blockPixels`.
+@inlinable @inline(__always)
+func sumTapProductsSkewedRun<S: KernelScalar, ISA: InstructionSetTag>(
+    pixels run: Int, blockPixels: Int, taps: UnsafePointer<TapOffsets>, count: Int, runs: UnsafePointer<TapRun>,
+    runCount: Int, runShape: Int, _ a: UnsafePointer<S>, _ b: UnsafePointer<S>,
+    into out: UnsafeMutablePointer<S>, lanes: Int, skew: Int, isa: ISA.Type
+) -> Int {
+    sumTapProducts(taps, count: count, a, b, into: out, lanes: lanes)
+    let overlapLast = (run - 1) % blockPixels >= blockPixels / 2
+    let blocks = (run - 1) / blockPixels + (overlapLast ? 1 : 0)
+    for block in 0..<blocks {
+        let start = min(block * blockPixels, run - 1 - blockPixels)
+        sumTapProductsBlock(
+            pixels: blockPixels, taps: taps, count: count, runs: runs, runCount: runCount, runShape: runShape,
+            a, b + start * lanes, pixelStride: lanes, into: out + start * lanes, outPixelStride: lanes,
+            lanes: lanes, skew: skew, isa: ISA.self)
+    }
+    guard overlapLast else { return (run - 1) / blockPixels * blockPixels }
+    sumTapProducts(taps, count: count, a, b + (run - 1) * lanes, into: out + (run - 1) * lanes, lanes: lanes)
+    return run
+}
+
+/// Lanes of the widest vector the blocks use with `ISA`.
+@inlinable
+func skewVectorWidth<S: KernelScalar, ISA: InstructionSetTag>(_: S.Type, _: ISA.Type) -> Int {
+    ISA.hasWideRegisterFile ? S.Register512.scalarCount : S.Register256.scalarCount
+}
+
+/// The filter copied for lane-skewed blocks: tap `t`'s `lanes` values start at
+/// `base + t * tapStride`, followed by its first `width` values again (a
+/// vector that runs into the next pixel reads them), and lane `skew` of every
+/// tap is on a 64-byte boundary.
+@usableFromInline
+struct SkewedFilter<S: KernelScalar> {
+    @usableFromInline let base: UnsafePointer<S>
+    @usableFromInline let tapStride: Int
+    @usableFromInline let block: (pointer: UnsafeMutableRawPointer, bytes: Int)
+
+    /// Whole lines per tap: every tap's lane `skew` is then on a line.
+    @inlinable
+    static func tapStride(lanes: Int, width: Int) -> Int {
+        let line = max(1, 64 / MemoryLayout<S>.stride)
+        return (lanes + width + line - 1) / line * line
+    }
+
+    /// The elements of a copy of `taps` taps, or `nil` when they would
+    /// exceed ``LineAlignedValues/copyByteLimit``.
+    @inlinable
+    static func elements(taps: Int, lanes: Int, width: Int) -> Int? {
+        let (elements, overflow) = taps.multipliedReportingOverflow(by: tapStride(lanes: lanes, width: width))
+        guard !overflow, taps > 0, elements <= LineAlignedValues<S>.copyByteLimit / MemoryLayout<S>.stride
+        else { return nil }
+        return elements
+    }
+
+    /// A copy of `filter` (`taps` taps of `lanes` values), or `nil` when it
+    /// would exceed ``LineAlignedValues/copyByteLimit``.
+    @inlinable
+    init?(_ filter: UnsafePointer<S>, taps: Int, lanes: Int, skew: Int, width: Int) {
+        let stride = MemoryLayout<S>.stride
+        let line = max(1, 64 / stride)
+        let tapStride = Self.tapStride(lanes: lanes, width: width)
+        guard skew > 0, skew < line, let elements = Self.elements(taps: taps, lanes: lanes, width: width)
+        else { return nil }
+        let block = ScratchPool.shared.take(bytes: (elements + line) * stride)
+        let copy = ScratchPool.bind(block, at: 0, to: S.self, count: elements + line) + (line - skew)
+        for t in 0..<taps {
+            let source = filter + t * lanes, row = copy + t * tapStride
+            row.initialize(from: source, count: lanes)
+            (row + lanes).initialize(from: source, count: min(width, lanes))
+        }
+        self.base = UnsafePointer(copy)
+        self.tapStride = tapStride
+        self.block = block
+    }
+
+    /// Gives the copy's storage back to the pool.
+    @inlinable
+    func deallocate() {
+        ScratchPool.shared.give(block)
+    }
+}
+
+/// The filter as a forward or input-gradient kernel reads it: tap `t`'s lanes
+/// at `base + t * tapStride`. A ``SkewedFilter`` when the blocks skew their
+/// lanes, else the values on a cache line (``LineAlignedValues``).
+@usableFromInline
+struct KernelFilter<S: KernelScalar> {
+    @usableFromInline let base: UnsafePointer<S>
+    @usableFromInline let tapStride: Int
+    /// The blocks' lane skew: the one asked for, or 0 when the filter was too
+    /// large to copy skewed.
+    @usableFromInline let skew: Int
+    @usableFromInline let skewed: SkewedFilter<S>?
+    @usableFromInline let aligned: LineAlignedValues<S>?
+
+    @inlinable
+    init<ISA: InstructionSetTag>(_ filter: UnsafePointer<S>, taps: Int, lanes: Int, skew: Int, _: ISA.Type) {
+        if skew > 0, let copy = SkewedFilter(
+            filter, taps: taps, lanes: lanes, skew: skew, width: skewVectorWidth(S.self, ISA.self))
+        {
+            (base, tapStride, self.skew, skewed, aligned) = (copy.base, copy.tapStride, skew, copy, nil)
+        } else {
+            let copy = LineAlignedValues(filter, count: taps * lanes)
+            (base, tapStride, self.skew, skewed, aligned) = (copy.base, lanes, 0, nil, copy)
+        }
+    }
+
+    /// Gives any copy's storage back to the pool.
+    @inlinable
+    func deallocate() {
+        skewed?.deallocate()
+        aligned?.deallocate()
+    }
+}
