@@ -13,9 +13,9 @@ import Testing
         _ values: [S], offset: Int, _ body: (UnsafeMutablePointer<S>) throws -> R
     ) rethrows -> R {
         let raw = UnsafeMutableRawPointer.allocate(
-            byteCount: (values.count + offset + 16) * MemoryLayout<S>.stride, alignment: 64)
+            byteCount: max(1, values.count + offset) * MemoryLayout<S>.stride, alignment: 64)
         defer { raw.deallocate() }
-        let start = raw.bindMemory(to: S.self, capacity: values.count + offset + 16) + offset
+        let start = raw.bindMemory(to: S.self, capacity: values.count + offset) + offset
         start.initialize(from: values, count: values.count)
         return try body(start)
     }
