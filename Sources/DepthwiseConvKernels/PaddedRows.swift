@@ -108,7 +108,10 @@ func allFinite<S: KernelScalar>(_ values: UnsafePointer<S>, count: Int) -> Bool 
 /// The copy costs a pass over the operand; reading in place costs the few
 /// border pixels of each row, whose taps differ from their neighbours' and
 /// go one by one. Padding pays when a result pixel has at least 16 taps
-/// (per stride phase: 4x4 and up at stride 1), or when the operand's
+/// (per stride phase: 4x4 and up at stride 1); when operand and result
+/// together outgrow ``inPlaceFootprintLimit``, where the copy's streaming
+/// reads fetch rows from memory much faster than the kernel's own; or when
+/// the operand's
 /// vectors would straddle cache lines and each element is read at least 4
 /// times: its pixels all start at the same offset within a 64-byte line
 /// (whole lines per pixel), and that offset isn't 0, as for most Swift
@@ -122,7 +125,8 @@ func allFinite<S: KernelScalar>(_ values: UnsafePointer<S>, count: Int) -> Bool 
 /// 7x7 at stride 1 ran 10-37 % faster padded when a row has few pixels or
 /// lanes. Off a line, the forward 3x3 at stride 2 (2 reads per element)
 /// still ran 1.2x faster in place, and its input gradient (9 reads) 1.05-1.1x
-/// faster padded.
+/// faster padded. Forward 8x56x56x144 (29 MB in all): 1.44 ms in place, 1.08
+/// padded; 4x112x112x96 at stride 2 (24 MB): 1.73 against 0.80.
 @inlinable
 func paddedRowsPayOff<S: KernelScalar>(
     _ g: ConvGeometry, resultRowPixels: Int, operand: UnsafePointer<S>, lanes: Int, operandReads: Int,
@@ -131,9 +135,20 @@ func paddedRowsPayOff<S: KernelScalar>(
     let line = 64
     let straddles = !skewed && (lanes &* MemoryLayout<S>.stride) % line == 0
         && Int(bitPattern: operand) % line != 0
-    return resultRowPixels >= 8 && (g.readsPerInputElement >= 16 || (operandReads >= 4 && straddles))
+    let (elements, overflow) = g.inputCount.addingReportingOverflow(g.outputCount)
+    let large = overflow || elements > inPlaceFootprintLimit / MemoryLayout<S>.stride
+    return resultRowPixels >= 8 && (g.readsPerInputElement >= 16 || large || (operandReads >= 4 && straddles))
         && allFinite(filter, count: filterCount)
 }
+
+/// Bytes of input and output together up to which the forward and
+/// input-gradient kernels may read their operand in place: half the 32 MB
+/// last-level cache of the machines measured, where the operand is still
+/// cached from the call before (as in a training loop's layers, or a
+/// benchmark's repetitions). Up to 14 MB (4x56x56x144) reading in place ran
+/// 5-12 % faster; from 18 MB on the copy did.
+@inlinable
+var inPlaceFootprintLimit: Int { 16 << 20 }
 
 /// Scratch bytes one task may spend on padded rows; beyond that (huge rows,
 /// paddings or dilations) the kernels read the tensor in place.
