@@ -140,18 +140,18 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                                 runShape = uniformRunShape(runs, runCount: runCount)
                                 shift = 0
                                 behind = 0
-                            }
-                            if skew > 0, behind == 0, colTaps.patternRun[iw] > blockPixels {
-                                // (Unit stride, M = 1: result pixels are `lanes` apart.)
-                                let done = sumTapProductsSkewedRun(
-                                    pixels: colTaps.patternRun[iw], blockPixels: blockPixels, taps: taps,
-                                    count: count, runs: runs, runCount: runCount, runShape: runShape, filter,
-                                    source + shift, into: result + (row * g.inputWidth + iw) * channels,
-                                    lanes: lanes, skew: skew, isa: ISA.self)
-                                iw += done
-                                shift += done * lanes
-                                behind += done
-                                continue
+                                if skew > 0, colTaps.patternRun[iw] > blockPixels {
+                                    // (Unit stride, M = 1: result pixels are `lanes` apart.)
+                                    let done = sumTapProductsSkewedRun(
+                                        pixels: colTaps.patternRun[iw], blockPixels: blockPixels, taps: taps,
+                                        count: count, runs: runs, runCount: runCount, runShape: runShape, filter,
+                                        source, into: result + (row * g.inputWidth + iw) * channels,
+                                        lanes: lanes, skew: skew, isa: ISA.self)
+                                    iw += done
+                                    shift = done * lanes
+                                    behind = done
+                                    continue
+                                }
                             }
                             let (pixels, back) = nextBlock(
                                 remaining: colTaps.patternRun[iw], behind: behind, blockPixels: blockPixels)

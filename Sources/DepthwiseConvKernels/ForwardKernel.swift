@@ -148,18 +148,19 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                             runShape = uniformRunShape(runs, runCount: runCount)
                             shift = 0
                             behind = 0
+                            if skew > 0, colTaps.patternRun[ow] > blockPixels {
+                                let done = sumTapProductsSkewedRun(
+                                    pixels: colTaps.patternRun[ow], blockPixels: blockPixels, taps: taps,
+                                    count: count, runs: runs, runCount: runCount, runShape: runShape, filter, source,
+                                    into: output + (row * g.outputWidth + ow) * lanes, lanes: lanes, skew: skew,
+                                    isa: ISA.self)
+                                ow += done
+                                behind = done
+                                shift = done * lanes
+                                continue
+                            }
                         }
                         let out = output + (row * g.outputWidth + ow) * lanes
-                        if skew > 0, behind == 0, colTaps.patternRun[ow] > blockPixels {
-                            let done = sumTapProductsSkewedRun(
-                                pixels: colTaps.patternRun[ow], blockPixels: blockPixels, taps: taps, count: count,
-                                runs: runs, runCount: runCount, runShape: runShape, filter, source + shift,
-                                into: out, lanes: lanes, skew: skew, isa: ISA.self)
-                            ow += done
-                            behind += done
-                            shift &+= done * lanes
-                            continue
-                        }
                         let (pixels, back) = nextBlock(
                             remaining: colTaps.patternRun[ow], behind: behind, blockPixels: blockPixels)
                         if pixels > 0 {

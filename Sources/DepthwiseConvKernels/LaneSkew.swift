@@ -38,8 +38,11 @@ func laneSkew<S: KernelScalar, ISA: InstructionSetTag>(
 /// at least half a block is left, one more block overlaps done pixels (their
 /// lanes get the same bits again) and the last pixel is computed whole.
 ///
-/// - Precondition: `pixels > blockPixels`.
-@inlinable @inline(__always)
+/// Kept out of line, so that the kernels' usual path compiles as without it.
+///
+/// - Precondition: `pixels > blockPixels`; `lanes` is a whole number of the
+///   blocks' vectors.
+@inlinable @inline(never)
 func sumTapProductsSkewedRun<S: KernelScalar, ISA: InstructionSetTag>(
     pixels run: Int, blockPixels: Int, taps: UnsafePointer<TapOffsets>, count: Int, runs: UnsafePointer<TapRun>,
     runCount: Int, runShape: Int, _ a: UnsafePointer<S>, _ b: UnsafePointer<S>,
@@ -50,10 +53,11 @@ func sumTapProductsSkewedRun<S: KernelScalar, ISA: InstructionSetTag>(
     let blocks = (run - 1) / blockPixels + (overlapLast ? 1 : 0)
     for block in 0..<blocks {
         let start = min(block * blockPixels, run - 1 - blockPixels)
-        sumTapProductsBlock(
-            pixels: blockPixels, taps: taps, count: count, runs: runs, runCount: runCount, runShape: runShape,
-            a, b + start * lanes, pixelStride: lanes, into: out + start * lanes, outPixelStride: lanes,
-            lanes: lanes, skew: skew, isa: ISA.self)
+        // Vectors from lane `skew`, the last running into the next pixel.
+        _ = sumTapRunsSlidingVectors(
+            from: skew, to: lanes + skew, pixels: blockPixels, taps: taps, runs: runs, runCount: runCount,
+            runShape: runShape, a, b + start * lanes, pixelStride: lanes, into: out + start * lanes,
+            outPixelStride: lanes, isa: ISA.self)
     }
     guard overlapLast else { return (run - 1) / blockPixels * blockPixels }
     sumTapProducts(taps, count: count, a, b + (run - 1) * lanes, into: out + (run - 1) * lanes, lanes: lanes)

@@ -227,22 +227,17 @@ func sumTapRunsSliding<V: SIMD>(
     }
 }
 
-/// ``sumTapRunsSliding(_:pixels:taps:runs:runCount:_:_:pixelStride:into:outPixelStride:lane:)``
-/// over all `lanes` lanes of a block of `pixels` pixels (8 with a wide
-/// register file, else 4): whole registers slide; the lanes left over go
-/// through ``sumTapProductsFourPixels(_:count:_:_:secondPixelStride:into:outPixelStride:lanes:isa:)``,
-/// which sums them in the same order.
+/// ``sumTapRunsSliding(_:pixels:runShape:taps:runs:runCount:_:_:pixelStride:into:outPixelStride:lane:)``
+/// for whole vectors from lane `j` while they end by lane `end`; returns the
+/// first lane left. 8 pixels on a wide register file (fully unrolled for
+/// common run shapes), else 4 at a time.
 @inlinable @inline(__always)
-func sumTapProductsBlock<S: KernelScalar, ISA: InstructionSetTag>(
-    pixels: Int, taps: UnsafePointer<TapOffsets>, count: Int, runs: UnsafePointer<TapRun>, runCount: Int,
-    runShape: Int,
-    _ a: UnsafePointer<S>, _ b: UnsafePointer<S>, pixelStride: Int,
-    into out: UnsafeMutablePointer<S>, outPixelStride: Int, lanes: Int, skew: Int = 0, isa: ISA.Type
-) {
-    var j = skew
-    // Skewed (see `laneSkew`): whole vectors from lane `skew` on, the last
-    // running `skew` lanes into the next pixel.
-    let end = skew > 0 ? lanes + skew : lanes
+func sumTapRunsSlidingVectors<S: KernelScalar, ISA: InstructionSetTag>(
+    from j: Int, to end: Int, pixels: Int, taps: UnsafePointer<TapOffsets>, runs: UnsafePointer<TapRun>,
+    runCount: Int, runShape: Int, _ a: UnsafePointer<S>, _ b: UnsafePointer<S>, pixelStride: Int,
+    into out: UnsafeMutablePointer<S>, outPixelStride: Int, isa: ISA.Type
+) -> Int {
+    var j = j
     if ISA.hasWideRegisterFile {
         let width = S.Register512.scalarCount
         while j + width <= end {
@@ -283,7 +278,25 @@ func sumTapProductsBlock<S: KernelScalar, ISA: InstructionSetTag>(
             j += width
         }
     }
-    guard j < lanes, skew == 0 else { return }
+    return j
+}
+
+/// ``sumTapRunsSliding(_:pixels:runShape:taps:runs:runCount:_:_:pixelStride:into:outPixelStride:lane:)``
+/// over all `lanes` lanes of a block of `pixels` pixels (8 with a wide
+/// register file, else 4): whole registers slide; the lanes left over go
+/// through ``sumTapProductsFourPixels(_:count:_:_:secondPixelStride:into:outPixelStride:lanes:isa:)``,
+/// which sums them in the same order.
+@inlinable @inline(__always)
+func sumTapProductsBlock<S: KernelScalar, ISA: InstructionSetTag>(
+    pixels: Int, taps: UnsafePointer<TapOffsets>, count: Int, runs: UnsafePointer<TapRun>, runCount: Int,
+    runShape: Int,
+    _ a: UnsafePointer<S>, _ b: UnsafePointer<S>, pixelStride: Int,
+    into out: UnsafeMutablePointer<S>, outPixelStride: Int, lanes: Int, isa: ISA.Type
+) {
+    let j = sumTapRunsSlidingVectors(
+        from: 0, to: lanes, pixels: pixels, taps: taps, runs: runs, runCount: runCount, runShape: runShape, a, b,
+        pixelStride: pixelStride, into: out, outPixelStride: outPixelStride, isa: ISA.self)
+    guard j < lanes else { return }
     for p in stride(from: 0, to: pixels, by: 4) {
         sumTapProductsFourPixels(
             taps, count: count, a + j, b + p * pixelStride + j, secondPixelStride: pixelStride,
