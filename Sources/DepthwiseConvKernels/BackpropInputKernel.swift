@@ -65,13 +65,9 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
     // Filter vectors are loaded for every tap of every block: on a cache
     // line, none of them straddles two (see `LineAlignedValues`), or skewed
     // with the blocks.
-    let kernelFilter = KernelFilter(
-        givenFilter, taps: g.filterHeight * g.filterWidth, lanes: lanes, skew: staging == nil ? skewable : 0,
-        ISA.self)
+    let kernelFilter = KernelFilter(givenFilter, g, skew: staging == nil ? skewable : 0, ISA.self)
     defer { kernelFilter.deallocate() }
     let filter = kernelFilter.base
-    let tapStride = kernelFilter.tapStride
-    let skew = kernelFilter.skew
     let colTaps = WindowTaps.backward(
         inputSize: g.inputWidth, outputSize: staging?.paddedPixels ?? g.outputWidth, filterSize: g.filterWidth,
         stride: g.strideWidth, dilation: g.dilationWidth, padBefore: g.padLeft + (staging == nil ? 0 : shiftedPad))
@@ -135,18 +131,18 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                                 cachedPattern = colTaps.pattern[iw]
                                 count = backpropInputTaps(
                                     g, ih: ih, iw: iw, rowOffsets: rowOffsets, rowTaps: rowTaps, colTaps: colTaps,
-                                    tapStride: tapStride, into: taps)
+                                    tapStride: kernelFilter.tapStride, into: taps)
                                 runCount = splitIntoTapRuns(taps, count: count, pixelStride: lanes, into: runs)
                                 runShape = uniformRunShape(runs, runCount: runCount)
                                 shift = 0
                                 behind = 0
-                                if skew > 0, colTaps.patternRun[iw] > blockPixels {
+                                if kernelFilter.skew > 0, colTaps.patternRun[iw] > blockPixels {
                                     // (Unit stride, M = 1: result pixels are `lanes` apart.)
                                     let done = sumTapProductsSkewedRun(
                                         pixels: colTaps.patternRun[iw], blockPixels: blockPixels, taps: taps,
                                         count: count, runs: runs, runCount: runCount, runShape: runShape, filter,
                                         source, into: result + (row * g.inputWidth + iw) * channels,
-                                        lanes: lanes, skew: skew, isa: ISA.self)
+                                        lanes: lanes, skew: kernelFilter.skew, isa: ISA.self)
                                     iw += done
                                     shift = done * lanes
                                     behind = done

@@ -57,13 +57,9 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
     // Filter vectors are loaded for every tap of every block: on a cache
     // line, none of them straddles two (see `LineAlignedValues`), or skewed
     // with the blocks.
-    let kernelFilter = KernelFilter(
-        givenFilter, taps: g.filterHeight * g.filterWidth, lanes: lanes, skew: staging == nil ? skewable : 0,
-        ISA.self)
+    let kernelFilter = KernelFilter(givenFilter, g, skew: staging == nil ? skewable : 0, ISA.self)
     defer { kernelFilter.deallocate() }
     let filter = kernelFilter.base
-    let tapStride = kernelFilter.tapStride
-    let skew = kernelFilter.skew
     let colTaps = WindowTaps.forward(
         inputSize: staging?.paddedPixels ?? g.inputWidth, outputSize: g.outputWidth, filterSize: g.filterWidth,
         stride: g.strideWidth, dilation: g.dilationWidth, padBefore: g.padLeft - (staging?.leftPad ?? 0))
@@ -138,7 +134,8 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                                         let (kw, iw) = colTaps.pairs[ow * g.filterWidth + c]
                                         guard phases == 1 || kw % phases == phase else { continue }
                                         taps[count] = TapOffsets(
-                                            first: (kh * g.filterWidth + kw) * tapStride, second: rowOffsets[r] + iw * lanes)
+                                            first: (kh * g.filterWidth + kw) * kernelFilter.tapStride,
+                                            second: rowOffsets[r] + iw * lanes)
                                         count += 1
                                     }
                                 }
@@ -148,12 +145,12 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                             runShape = uniformRunShape(runs, runCount: runCount)
                             shift = 0
                             behind = 0
-                            if skew > 0, colTaps.patternRun[ow] > blockPixels {
+                            if kernelFilter.skew > 0, colTaps.patternRun[ow] > blockPixels {
                                 let done = sumTapProductsSkewedRun(
                                     pixels: colTaps.patternRun[ow], blockPixels: blockPixels, taps: taps,
                                     count: count, runs: runs, runCount: runCount, runShape: runShape, filter, source,
-                                    into: output + (row * g.outputWidth + ow) * lanes, lanes: lanes, skew: skew,
-                                    isa: ISA.self)
+                                    into: output + (row * g.outputWidth + ow) * lanes, lanes: lanes,
+                                    skew: kernelFilter.skew, isa: ISA.self)
                                 ow += done
                                 behind = done
                                 shift = done * lanes

@@ -138,8 +138,11 @@ struct KernelFilter<S: KernelScalar> {
     @usableFromInline let skewed: SkewedFilter<S>?
     @usableFromInline let aligned: LineAlignedValues<S>?
 
+    /// The filter of `g` (`KH * KW` taps of `C * M` lanes), skewed by `skew`
+    /// lanes if it can be.
     @inlinable
-    init<ISA: InstructionSetTag>(_ filter: UnsafePointer<S>, taps: Int, lanes: Int, skew: Int, _: ISA.Type) {
+    init<ISA: InstructionSetTag>(_ filter: UnsafePointer<S>, _ g: ConvGeometry, skew: Int, _: ISA.Type) {
+        let taps = g.filterHeight * g.filterWidth, lanes = g.outputChannels
         if skew > 0, let copy = SkewedFilter(
             filter, taps: taps, lanes: lanes, skew: skew, width: skewVectorWidth(S.self, ISA.self))
         {
