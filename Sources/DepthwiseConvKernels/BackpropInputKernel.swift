@@ -8,9 +8,11 @@
 /// loop does no division. Results are identical for any thread count.
 ///
 /// Pixels of one stride phase with the same taps go in blocks of 8 (AVX-512)
-/// or 4, sliding along filter rows. For large filters (with finite values)
-/// the out_backprop rows are staged zero-padded (``PaddedRows``), so border
-/// pixels go in blocks too; otherwise they go one by one.
+/// or 4, sliding along filter rows. Where it pays (large filters or
+/// tensors, with finite values) the out_backprop rows are staged zero-padded
+/// (``PaddedRows``), so border pixels go in blocks too; otherwise they go
+/// one by one, and at unit stride (M = 1) an out_backprop off a vector
+/// boundary is read in lane-skewed blocks (``laneSkew(_:lanes:filterTaps:_:)``).
 ///
 /// For a depth multiplier `M > 1` the products are accumulated over the
 /// flattened `C * M` lanes (filter and output gradient share that layout) and

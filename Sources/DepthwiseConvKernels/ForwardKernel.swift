@@ -6,11 +6,14 @@
 /// Work is split over output rows; every output element is written once, by
 /// one thread, so results are identical for any thread count. Pixels with
 /// the same taps go in blocks of 8 (AVX-512) or 4, sliding along filter rows
-/// (``sumTapProductsBlock(pixels:taps:count:runs:runCount:_:_:pixelStride:into:outPixelStride:lanes:isa:)``);
-/// for large filters (with finite values) the input rows are staged
-/// zero-padded (``PaddedRows``), so border pixels go in blocks too. For a depth
-/// multiplier `M > 1` the staged rows are widened to the `C * M` output
-/// lanes, so the same lane-wise kernel applies.
+/// (``sumTapProductsBlock(pixels:taps:count:runs:runCount:runShape:_:_:pixelStride:into:outPixelStride:lanes:isa:)``);
+/// where it pays (``paddedRowsPayOff(_:resultRowPixels:operand:lanes:operandReads:skewed:filter:filterCount:)``:
+/// large filters or tensors, with finite values) the input rows are staged
+/// zero-padded (``PaddedRows``), so border pixels go in blocks too. Read in
+/// place off a vector boundary at unit stride, blocks skew their lanes
+/// (``laneSkew(_:lanes:filterTaps:_:)``). For a depth multiplier `M > 1` the
+/// staged rows are widened to the `C * M` output lanes, so the same
+/// lane-wise kernel applies.
 ///
 /// - Precondition: `geometry` was validated; buffers hold the geometry's
 ///   element counts; `output` overlaps neither input.
