@@ -378,6 +378,26 @@ import Testing
         #expect(dx.scalars.isEmpty)
     }
 
+    /// Finding 11 (on 6d3bb8f): a forward call whose empty filter is Int.max
+    /// rows tall trapped while sizing the tap tables (`filterHeight + 1`).
+    /// NCHW, BFloat16 buffers in the fuzzer; any type and form reaches the
+    /// same check. It must be refused (the tables would not fit in memory) or
+    /// return its zeros, never trap.
+    @Test func emptyFilterIntMaxRowsTallDoesNotTrap() throws {
+        let options = DepthwiseConvOptions(threadCount: 1, memoryLimit: 64 << 20)
+        let input = try Tensor<Float>(shape: [1, 8, 1, 31], scalars: Array(repeating: 1, count: 248))
+        let filter = try Tensor<Float>(shape: [Int.max, 0, 8, 8], scalars: [])
+        do {
+            let y = try depthwiseConv2dNative(
+                input: input, filter: filter, strides: [1, 1, 1, 1], padding: .same, dataFormat: .nchw,
+                options: options)
+            #expect(y.shape == [1, 64, 1, 31])
+            #expect(y.scalars.allSatisfy { $0 == 0 })
+        } catch is DepthwiseConvError {
+            // Refused: fine.
+        }
+    }
+
     /// Found in review (session 3): the kernels' working memory was outside
     /// the memory limit. The forward pass with `M > 1` widens the input rows
     /// it reads to `C * M` lanes, and the filter gradient stages input rows

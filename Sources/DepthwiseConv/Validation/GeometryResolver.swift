@@ -130,11 +130,12 @@ private func checkKernelArithmetic(_ g: ConvGeometry, _ operation: DepthwiseOper
 /// when it builds none.
 func tapTableEntries(_ g: ConvGeometry, _ operation: DepthwiseOperation) throws -> Int {
     guard buildsTapTables(g, operation) else { return 0 }
+    let what = "The tap table size"
     let rowEntries = try checkedProduct(
-        try checkedSum(g.inputHeight, g.outputHeight, "The tap table size"), g.filterHeight + 1, "The tap table size")
+        try checkedSum(g.inputHeight, g.outputHeight, what), try checkedSum(g.filterHeight, 1, what), what)
     let colEntries = try checkedProduct(
-        try checkedSum(g.inputWidth, g.outputWidth, "The tap table size"), g.filterWidth + 1, "The tap table size")
-    return try checkedSum(rowEntries, colEntries, "The tap table size")
+        try checkedSum(g.inputWidth, g.outputWidth, what), try checkedSum(g.filterWidth, 1, what), what)
+    return try checkedSum(rowEntries, colEntries, what)
 }
 
 /// Whether `operation`'s kernel builds tap tables for `g`: the forward and
