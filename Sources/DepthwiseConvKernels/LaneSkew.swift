@@ -28,7 +28,7 @@ func laneSkew<S: KernelScalar, ISA: InstructionSetTag>(
 }
 
 /// The first pixels of a run of `pixels` pixels with the same taps, in
-/// lane-skewed blocks of `blockPixels` (see ``laneSkew(_:lanes:_:)``);
+/// lane-skewed blocks of `blockPixels` (see ``laneSkew(_:lanes:filterTaps:_:)``);
 /// operand `b` and result `out` at the run's first pixel, both `lanes`
 /// elements per pixel. Returns how many pixels it wrote in full (the rest go
 /// through the usual blocks).
@@ -73,7 +73,7 @@ func skewVectorWidth<S: KernelScalar, ISA: InstructionSetTag>(_: S.Type, _: ISA.
 /// The filter copied for lane-skewed blocks: tap `t`'s `lanes` values start at
 /// `base + t * tapStride`, followed by its first `width` values again (a
 /// vector that runs into the next pixel reads them), and lane `skew` of every
-/// tap is on a 64-byte boundary.
+/// tap is on a 64-byte boundary. ``KernelFilter`` owns and returns its block.
 @usableFromInline
 struct SkewedFilter<S: KernelScalar> {
     @usableFromInline let base: UnsafePointer<S>
@@ -117,12 +117,6 @@ struct SkewedFilter<S: KernelScalar> {
         self.tapStride = tapStride
         self.block = block
     }
-
-    /// Gives the copy's storage back to the pool.
-    @inlinable
-    func deallocate() {
-        ScratchPool.shared.give(block)
-    }
 }
 
 /// The filter as a forward or input-gradient kernel reads it: tap `t`'s lanes
@@ -135,8 +129,8 @@ struct KernelFilter<S: KernelScalar> {
     /// The blocks' lane skew: the one asked for, or 0 when the filter was too
     /// large to copy skewed.
     @usableFromInline let skew: Int
-    @usableFromInline let skewed: SkewedFilter<S>?
-    @usableFromInline let aligned: LineAlignedValues<S>?
+    /// The ``ScratchPool`` block holding the copy, if one was made.
+    @usableFromInline let block: (pointer: UnsafeMutableRawPointer, bytes: Int)?
 
     /// The filter of `g` (`KH * KW` taps of `C * M` lanes), skewed by `skew`
     /// lanes if it can be.
@@ -146,17 +140,16 @@ struct KernelFilter<S: KernelScalar> {
         if skew > 0, let copy = SkewedFilter(
             filter, taps: taps, lanes: lanes, skew: skew, width: skewVectorWidth(S.self, ISA.self))
         {
-            (base, tapStride, self.skew, skewed, aligned) = (copy.base, copy.tapStride, skew, copy, nil)
+            (base, tapStride, self.skew, block) = (copy.base, copy.tapStride, skew, copy.block)
         } else {
             let copy = LineAlignedValues(filter, count: taps * lanes)
-            (base, tapStride, self.skew, skewed, aligned) = (copy.base, lanes, 0, nil, copy)
+            (base, tapStride, self.skew, block) = (copy.base, lanes, 0, copy.block)
         }
     }
 
     /// Gives any copy's storage back to the pool.
     @inlinable
     func deallocate() {
-        skewed?.deallocate()
-        aligned?.deallocate()
+        if let block { ScratchPool.shared.give(block) }
     }
 }

@@ -111,13 +111,12 @@ func allFinite<S: KernelScalar>(_ values: UnsafePointer<S>, count: Int) -> Bool 
 /// (per stride phase: 4x4 and up at stride 1); when operand and result
 /// together outgrow ``inPlaceFootprintLimit``, where the copy's streaming
 /// reads fetch rows from memory much faster than the kernel's own; or when
-/// the operand's
-/// vectors would straddle cache lines and each element is read at least 4
-/// times: its pixels all start at the same offset within a 64-byte line
-/// (whole lines per pixel), and that offset isn't 0, as for most Swift
-/// arrays, unless the kernel reads it in `skewed` blocks (aligned loads
-/// without a copy, see ``laneSkew(_:lanes:_:)``). Rows narrower than a block
-/// gain nothing but the copy.
+/// the operand's vectors would straddle cache lines and each element is read
+/// at least 4 times: its pixels all start at the same offset within a
+/// 64-byte line (whole lines per pixel), and that offset isn't 0, as for most
+/// Swift arrays, unless the kernel reads it in `skewed` blocks (aligned loads
+/// without a copy, see ``laneSkew(_:lanes:filterTaps:_:)``). Rows narrower
+/// than a block gain nothing but the copy.
 ///
 /// Single thread, AVX-512, 1x56x56x144 3x3 forward: 0.082 ms in place when
 /// aligned, 0.106 ms in place 32 bytes off, 0.097 ms staged. Aligned, 3x3

@@ -20,21 +20,13 @@ import Testing
         return try body(start)
     }
 
-    /// The kernels' geometry of an NHWC `config` (SAME or VALID padding).
-    private func geometry(_ c: ReferenceConvolution) -> ConvGeometry? {
-        guard let rows = c.rows, let cols = c.cols else { return nil }
-        func after(_ out: Int, _ input: Int, _ k: Int, _ s: Int, _ d: Int, _ before: Int) -> Int {
-            max((out - 1) * s + (k - 1) * d + 1 - input - before, 0)
-        }
-        return ConvGeometry(
-            batch: c.batch, inputHeight: c.height, inputWidth: c.width, channels: c.channels,
-            depthMultiplier: c.multiplier, filterHeight: c.filterHeight, filterWidth: c.filterWidth,
-            outputHeight: rows.size, outputWidth: cols.size, strideHeight: c.strideHeight,
-            strideWidth: c.strideWidth, dilationHeight: c.dilationHeight, dilationWidth: c.dilationWidth,
-            padTop: rows.padBefore,
-            padBottom: after(rows.size, c.height, c.filterHeight, c.strideHeight, c.dilationHeight, rows.padBefore),
-            padLeft: cols.padBefore,
-            padRight: after(cols.size, c.width, c.filterWidth, c.strideWidth, c.dilationWidth, cols.padBefore))
+    /// The kernels' geometry of an NHWC `config`, as the library resolves it.
+    private func geometry(_ c: ReferenceConvolution) throws -> ConvGeometry {
+        try resolveGeometry(
+            .forward, inputShape: c.inputShape, filterShape: c.filterShape, outBackpropShape: nil,
+            attributes: ConvAttributes(
+                strides: [1, c.strideHeight, c.strideWidth, 1], padding: c.padding, dataFormat: .nhwc,
+                dilations: [1, c.dilationHeight, c.dilationWidth, 1]))
     }
 
     @Test func copiesOnlyValuesOffALineAndCopiesThemExactly() {
@@ -80,7 +72,7 @@ import Testing
                 batch: 2, height: shape.h, width: shape.w, channels: shape.c, multiplier: shape.m,
                 filterHeight: shape.kh, filterWidth: shape.kw, strideHeight: shape.s, strideWidth: shape.s,
                 dilationHeight: shape.d, dilationWidth: shape.d, padding: shape.padding, dataFormat: .nhwc)
-            let g = try #require(geometry(config))
+            let g = try geometry(config)
             var rng = SplitMix64(seed: UInt64(index) &+ 0xF17E)
             let x = rng.values(g.inputCount), dy = rng.values(g.outputCount)
             var w = rng.values(g.filterCount)
