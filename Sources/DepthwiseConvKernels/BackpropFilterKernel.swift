@@ -14,8 +14,10 @@
 /// groups of rows. For a group it first copies the input rows and output
 /// gradient rows it reads to 64-byte aligned scratch in the `C * M` lane
 /// layout (the input channel value repeated over its `M` lanes), so a depth
-/// multiplier needs no special case and the strided reads below hit cache.
-/// Then, for each block of lanes (one SIMD vector) and each row of the
+/// multiplier needs no special case and the strided reads below hit cache;
+/// operands that stay in the caches are read in place instead (see
+/// ``FilterGradientWorkspace``), in lane-skewed blocks when they start off a
+/// vector boundary (see ``FilterGradientWrap``). Then, for each block of lanes (one SIMD vector) and each row of the
 /// group, up to nine filter taps keep their sums in registers over one pass
 /// along the row: each output-gradient vector is loaded once and multiplied
 /// by the input vector of every tap. Output columns where all taps of the
@@ -104,6 +106,9 @@ func filterGradientNHWC<S: KernelScalar, V: FilterGradientLanes, ISA: Instructio
     parallelFor(part.chunks * splits, threads: threads) { taskRange in
         let space = FilterGradientWorkspace<S, ISA>(g, rowsPerGroup: part.rowsPerGroup)
         defer { space.deallocate() }
+        // Skewed blocks need every lane in one task and both operands in place.
+        let skew = splits == 1 && space.readsInputInPlace && space.readsOutputGradientInPlace
+            ? filterGradientSkew(input: input, outBackprop: outBackprop, lanes: lanes, width: width) : 0
         for task in taskRange {
             let chunk = task / splits
             let split = task - chunk * splits
@@ -126,7 +131,7 @@ func filterGradientNHWC<S: KernelScalar, V: FilterGradientLanes, ISA: Instructio
                 filterGradientRowGroup(
                     g, n: n, oh: oh, rows: end - row, input: input,
                     outBackprop: outBackprop + row * g.outputWidth * lanes, columns: columnRanges,
-                    space: space, partial: partial, V.self, ISA.self)
+                    space: space, skew: skew, partial: partial, V.self, ISA.self)
                 row = end
             }
         }
@@ -165,7 +170,7 @@ func filterGradientCeilDiv(_ a: Int, _ b: Int) -> Int {
 func filterGradientRowGroup<S: KernelScalar, V: FilterGradientLanes, ISA: InstructionSetTag>(
     _ g: ConvGeometry, n: Int, oh firstRow: Int, rows: Int, input: UnsafePointer<S>,
     outBackprop: UnsafePointer<S>, columns: UnsafePointer<Int>, space: FilterGradientWorkspace<S, ISA>,
-    partial: UnsafeMutablePointer<S>, _: V.Type, _: ISA.Type
+    skew: Int, partial: UnsafeMutablePointer<S>, _: V.Type, _: ISA.Type
 ) where V.Element == S {
     let lanes = g.outputChannels
     let taps = g.filterHeight * g.filterWidth
@@ -207,92 +212,173 @@ func filterGradientRowGroup<S: KernelScalar, V: FilterGradientLanes, ISA: Instru
     let xStep = overflow ? 0 : product
     let (dy, dyStep) = space.readsOutputGradientInPlace
         ? (outBackprop, lanes) : (UnsafePointer(space.outputGradient), stride)
-    var lane = space.lanes.lowerBound
-    let laneEnd = space.lanes.upperBound
-    @inline(__always) func passes<W: FilterGradientLanes>(_: W.Type) where W.Element == S {
-        for i in 0..<rows {
+    // Rows `rowRange` for the lane block starting at `lane`, each pass of up
+    // to nine taps.
+    @inline(__always) func passes<W: FilterGradientLanes, L: FilterGradientLoading>(
+        _: W.Type, _: L.Type, lane: Int, rows rowRange: Range<Int>, wrap: FilterGradientWrap<W>
+    ) where W.Element == S {
+        for i in rowRange {
             let count = space.tapCounts[i]
             guard count > 0 else { continue }
             let groups = (count + 8) / 9
             for group in 0..<groups {
                 let first = count * group / groups
                 filterGradientPass(
-                    W.self, ISA.self, size: count * (group + 1) / groups - first,
+                    W.self, L.self, ISA.self, size: count * (group + 1) / groups - first,
                     taps: space.descriptors + i * taps + first, lane: lane,
                     dy: dy + i * ow * dyStep, dyStep: dyStep, xStep: xStep, width: ow,
-                    partial: partial)
+                    partial: partial, wrap: wrap)
             }
         }
-        lane += W.laneCount
     }
     // Whole vectors, then at most one half and one quarter, then single lanes.
-    while lane + V.laneCount <= laneEnd { passes(V.self) }
-    if V.laneCount > 8, lane + 8 <= laneEnd { passes(SIMD8<S>.self) }
-    if V.laneCount > 4, lane + 4 <= laneEnd { passes(SIMD4<S>.self) }
-    while lane < laneEnd { passes(FilterGradientScalarLane<S>.self) }
+    @inline(__always) func unskewedPasses(rows rowRange: Range<Int>) {
+        guard !rowRange.isEmpty else { return }
+        let plain = FilterGradientPlainLoads.self
+        var lane = space.lanes.lowerBound
+        let laneEnd = space.lanes.upperBound
+        while lane + V.laneCount <= laneEnd {
+            passes(V.self, plain, lane: lane, rows: rowRange, wrap: .none)
+            lane += V.laneCount
+        }
+        if V.laneCount > 8, lane + 8 <= laneEnd {
+            passes(SIMD8<S>.self, plain, lane: lane, rows: rowRange, wrap: .none)
+            lane += 8
+        }
+        if V.laneCount > 4, lane + 4 <= laneEnd {
+            passes(SIMD4<S>.self, plain, lane: lane, rows: rowRange, wrap: .none)
+            lane += 4
+        }
+        while lane < laneEnd {
+            passes(FilterGradientScalarLane<S>.self, plain, lane: lane, rows: rowRange, wrap: .none)
+            lane += 1
+        }
+    }
+    // Rows that may skew form one run between any that read an operand's
+    // first or last pixel (only the tensors' first and last rows do); each
+    // lane still sees the rows in order.
+    let skewed = skewedRows(rows: rows)
+    guard !skewed.isEmpty else {
+        unskewedPasses(rows: 0..<rows)
+        return
+    }
+    unskewedPasses(rows: 0..<skewed.lowerBound)
+    let width = V.laneCount
+    var lane = skew
+    while lane + width <= lanes {
+        passes(V.self, FilterGradientPlainLoads.self, lane: lane, rows: skewed, wrap: .none)
+        lane += width
+    }
+    let wrap = FilterGradientWrap<V>(pixel: lanes, keep: lanes - lane, sumCount: taps * lanes)
+    if g.strideWidth == 1 {
+        passes(V.self, FilterGradientLockstepLoads.self, lane: lane, rows: skewed, wrap: wrap)
+    } else {
+        passes(V.self, FilterGradientMergedLoads.self, lane: lane, rows: skewed, wrap: wrap)
+    }
+    unskewedPasses(rows: skewed.upperBound..<rows)
+
+    /// The run of rows `0..<rows` whose reads stay clear of both operands'
+    /// first and last pixels, when the blocks skew.
+    @inline(__always) func skewedRows(rows: Int) -> Range<Int> {
+        guard skew > 0 else { return 0..<0 }
+        let lastOutputRow = g.batch * g.outputHeight - 1
+        let lastInputRow = g.batch * g.inputHeight - 1
+        var lower = rows, upper = 0
+        for i in 0..<rows {
+            let outputRow = n * g.outputHeight + firstRow + i
+            var clear = outputRow > 0 && outputRow < lastOutputRow
+            let rowShift = (firstRow + i) * g.strideHeight - g.padTop
+            let (khLo, khHi) = space.filterRows(g, rowShift: rowShift)
+            for kh in khLo..<khHi {
+                let key = n * g.inputHeight + rowShift + kh * g.dilationHeight
+                clear = clear && key > 0 && key < lastInputRow
+            }
+            guard clear else {
+                // Only a prefix or a suffix may be excluded.
+                if lower < rows { break }
+                continue
+            }
+            lower = min(lower, i)
+            upper = i + 1
+        }
+        return lower < upper ? lower..<upper : 0..<0
+    }
 }
 
-/// ``filterGradientPass(_:_:_:taps:lane:dy:dyStep:xStep:width:partial:)``
+/// ``filterGradientPass(_:_:_:_:taps:lane:dy:dyStep:xStep:width:partial:wrap:)``
 /// for a run-time tap count of 1 to 9.
 @inlinable @inline(__always)
-func filterGradientPass<V: FilterGradientLanes, ISA: InstructionSetTag>(
-    _: V.Type, _: ISA.Type, size: Int, taps: UnsafePointer<FilterGradientTap<V.Element>>, lane: Int,
-    dy: UnsafePointer<V.Element>, dyStep: Int, xStep: Int, width: Int, partial: UnsafeMutablePointer<V.Element>
+func filterGradientPass<V: FilterGradientLanes, L: FilterGradientLoading, ISA: InstructionSetTag>(
+    _: V.Type, _: L.Type, _: ISA.Type, size: Int, taps: UnsafePointer<FilterGradientTap<V.Element>>, lane: Int,
+    dy: UnsafePointer<V.Element>, dyStep: Int, xStep: Int, width: Int, partial: UnsafeMutablePointer<V.Element>,
+    wrap: FilterGradientWrap<V>
 ) {
     switch size {
     case 1:
         filterGradientPass(
-            V.self, FilterGradientTaps1.self, ISA.self, taps: taps, lane: lane, dy: dy, dyStep: dyStep,
-            xStep: xStep, width: width, partial: partial)
+            V.self, FilterGradientTaps1.self, L.self, ISA.self, taps: taps, lane: lane, dy: dy,
+            dyStep: dyStep, xStep: xStep, width: width, partial: partial, wrap: wrap)
     case 2:
         filterGradientPass(
-            V.self, FilterGradientTaps2.self, ISA.self, taps: taps, lane: lane, dy: dy, dyStep: dyStep,
-            xStep: xStep, width: width, partial: partial)
+            V.self, FilterGradientTaps2.self, L.self, ISA.self, taps: taps, lane: lane, dy: dy,
+            dyStep: dyStep, xStep: xStep, width: width, partial: partial, wrap: wrap)
     case 3:
         filterGradientPass(
-            V.self, FilterGradientTaps3.self, ISA.self, taps: taps, lane: lane, dy: dy, dyStep: dyStep,
-            xStep: xStep, width: width, partial: partial)
+            V.self, FilterGradientTaps3.self, L.self, ISA.self, taps: taps, lane: lane, dy: dy,
+            dyStep: dyStep, xStep: xStep, width: width, partial: partial, wrap: wrap)
     case 4:
         filterGradientPass(
-            V.self, FilterGradientTaps4.self, ISA.self, taps: taps, lane: lane, dy: dy, dyStep: dyStep,
-            xStep: xStep, width: width, partial: partial)
+            V.self, FilterGradientTaps4.self, L.self, ISA.self, taps: taps, lane: lane, dy: dy,
+            dyStep: dyStep, xStep: xStep, width: width, partial: partial, wrap: wrap)
     case 5:
         filterGradientPass(
-            V.self, FilterGradientTaps5.self, ISA.self, taps: taps, lane: lane, dy: dy, dyStep: dyStep,
-            xStep: xStep, width: width, partial: partial)
+            V.self, FilterGradientTaps5.self, L.self, ISA.self, taps: taps, lane: lane, dy: dy,
+            dyStep: dyStep, xStep: xStep, width: width, partial: partial, wrap: wrap)
     case 6:
         filterGradientPass(
-            V.self, FilterGradientTaps6.self, ISA.self, taps: taps, lane: lane, dy: dy, dyStep: dyStep,
-            xStep: xStep, width: width, partial: partial)
+            V.self, FilterGradientTaps6.self, L.self, ISA.self, taps: taps, lane: lane, dy: dy,
+            dyStep: dyStep, xStep: xStep, width: width, partial: partial, wrap: wrap)
     case 7:
         filterGradientPass(
-            V.self, FilterGradientTaps7.self, ISA.self, taps: taps, lane: lane, dy: dy, dyStep: dyStep,
-            xStep: xStep, width: width, partial: partial)
+            V.self, FilterGradientTaps7.self, L.self, ISA.self, taps: taps, lane: lane, dy: dy,
+            dyStep: dyStep, xStep: xStep, width: width, partial: partial, wrap: wrap)
     case 8:
         filterGradientPass(
-            V.self, FilterGradientTaps8.self, ISA.self, taps: taps, lane: lane, dy: dy, dyStep: dyStep,
-            xStep: xStep, width: width, partial: partial)
+            V.self, FilterGradientTaps8.self, L.self, ISA.self, taps: taps, lane: lane, dy: dy,
+            dyStep: dyStep, xStep: xStep, width: width, partial: partial, wrap: wrap)
     case 9:
         filterGradientPass(
-            V.self, FilterGradientTaps9.self, ISA.self, taps: taps, lane: lane, dy: dy, dyStep: dyStep,
-            xStep: xStep, width: width, partial: partial)
+            V.self, FilterGradientTaps9.self, L.self, ISA.self, taps: taps, lane: lane, dy: dy,
+            dyStep: dyStep, xStep: xStep, width: width, partial: partial, wrap: wrap)
     default: break
     }
 }
 
 /// One pass along an output row for one lane block and `N.value` taps (1 to
 /// 9): adds `x[tap, ow] * dy[ow]` to each tap's sums, `ow` ascending. The
-/// sums are loaded from `partial` first and stored back after. Not inlined:
-/// one function per tap count and lane type keeps the callers small.
+/// sums are loaded from `partial` first and stored back after. `L` says how
+/// the vectors are loaded: where they are, or for the wrapped block of
+/// lane-skewed passes (``FilterGradientWrap``). Not inlined: one function per
+/// tap count and lane type keeps the callers small.
 @inlinable @inline(never)
-func filterGradientPass<V: FilterGradientLanes, N: FilterGradientTapCount, ISA: InstructionSetTag>(
-    _: V.Type, _: N.Type, _: ISA.Type, taps: UnsafePointer<FilterGradientTap<V.Element>>, lane: Int,
-    dy: UnsafePointer<V.Element>, dyStep: Int, xStep: Int, width: Int, partial: UnsafeMutablePointer<V.Element>
+func filterGradientPass<
+    V: FilterGradientLanes, N: FilterGradientTapCount, L: FilterGradientLoading, ISA: InstructionSetTag
+>(
+    _: V.Type, _: N.Type, _: L.Type, _: ISA.Type, taps: UnsafePointer<FilterGradientTap<V.Element>>, lane: Int,
+    dy: UnsafePointer<V.Element>, dyStep: Int, xStep: Int, width: Int, partial: UnsafeMutablePointer<V.Element>,
+    wrap: FilterGradientWrap<V>
 ) {
     typealias S = V.Element
     let k = N.value
-    @inline(__always) func load(_ p: UnsafePointer<S>) -> V {
+    @inline(__always) func vector(_ p: UnsafePointer<S>) -> V {
         UnsafeRawPointer(p).loadUnaligned(as: V.self)
+    }
+    // An operand vector: merged with the previous pixel's in a wrapped block.
+    @inline(__always) func load(_ p: UnsafePointer<S>) -> V {
+        L.merges ? wrap.merged(p) : vector(p)
+    }
+    @inline(__always) func sum(_ t: FilterGradientTap<S>) -> V {
+        L.wraps ? wrap.gather(partial, at: t.acc + lane) : vector(partial + t.acc + lane)
     }
     // Taps past `k` alias tap 0 and are never used.
     let t0 = taps[0]
@@ -304,15 +390,15 @@ func filterGradientPass<V: FilterGradientLanes, N: FilterGradientTapCount, ISA: 
     let t6 = taps[k > 6 ? 6 : 0]
     let t7 = taps[k > 7 ? 7 : 0]
     let t8 = taps[k > 8 ? 8 : 0]
-    var a0 = load(partial + t0.acc + lane)
-    var a1 = k > 1 ? load(partial + t1.acc + lane) : V()
-    var a2 = k > 2 ? load(partial + t2.acc + lane) : V()
-    var a3 = k > 3 ? load(partial + t3.acc + lane) : V()
-    var a4 = k > 4 ? load(partial + t4.acc + lane) : V()
-    var a5 = k > 5 ? load(partial + t5.acc + lane) : V()
-    var a6 = k > 6 ? load(partial + t6.acc + lane) : V()
-    var a7 = k > 7 ? load(partial + t7.acc + lane) : V()
-    var a8 = k > 8 ? load(partial + t8.acc + lane) : V()
+    var a0 = sum(t0)
+    var a1 = k > 1 ? sum(t1) : V()
+    var a2 = k > 2 ? sum(t2) : V()
+    var a3 = k > 3 ? sum(t3) : V()
+    var a4 = k > 4 ? sum(t4) : V()
+    var a5 = k > 5 ? sum(t5) : V()
+    var a6 = k > 6 ? sum(t6) : V()
+    var a7 = k > 7 ? sum(t7) : V()
+    var a8 = k > 8 ? sum(t8) : V()
     // Columns where every tap of the pass reads inside the input.
     var lo = t0.lo, hi = t0.hi
     if k > 1 { lo = max(lo, t1.lo); hi = min(hi, t1.hi) }
@@ -334,24 +420,49 @@ func filterGradientPass<V: FilterGradientLanes, N: FilterGradientTapCount, ISA: 
     let x7 = t7.x + lane
     let x8 = t8.x + lane
     let d = dy + lane
-    @inline(__always) func border(_ ow: Int) {
-        let dv = load(d + ow &* dyStep)
-        if ow >= t0.lo, ow < t0.hi { a0 = a0 + load(x0 + (ow &- t0.lo) &* xStep) * dv }
-        if k > 1, ow >= t1.lo, ow < t1.hi { a1 = a1 + load(x1 + (ow &- t1.lo) &* xStep) * dv }
-        if k > 2, ow >= t2.lo, ow < t2.hi { a2 = a2 + load(x2 + (ow &- t2.lo) &* xStep) * dv }
-        if k > 3, ow >= t3.lo, ow < t3.hi { a3 = a3 + load(x3 + (ow &- t3.lo) &* xStep) * dv }
-        if k > 4, ow >= t4.lo, ow < t4.hi { a4 = a4 + load(x4 + (ow &- t4.lo) &* xStep) * dv }
-        if k > 5, ow >= t5.lo, ow < t5.hi { a5 = a5 + load(x5 + (ow &- t5.lo) &* xStep) * dv }
-        if k > 6, ow >= t6.lo, ow < t6.hi { a6 = a6 + load(x6 + (ow &- t6.lo) &* xStep) * dv }
-        if k > 7, ow >= t7.lo, ow < t7.hi { a7 = a7 + load(x7 + (ow &- t7.lo) &* xStep) * dv }
-        if k > 8, ow >= t8.lo, ow < t8.hi { a8 = a8 + load(x8 + (ow &- t8.lo) &* xStep) * dv }
+    // In lockstep the wrapped lanes past `keep` are the next column's: a
+    // tap's first column adds only those one column early, and its last
+    // column adds only the others.
+    @inline(__always) func add(_ a: inout V, _ t: FilterGradientTap<S>, _ x: UnsafePointer<S>, _ ow: Int, _ dv: V) {
+        if L.lockstep {
+            guard ow >= t.lo &- 1, ow < t.hi else { return }
+            let sum = a + load(x + (ow &- t.lo) &* xStep) * dv
+            if ow == t.lo &- 1 {
+                a = a.replacingLanes(with: sum, where: wrap.mask)
+            } else if ow == t.hi &- 1 {
+                a = sum.replacingLanes(with: a, where: wrap.mask)
+            } else {
+                a = sum
+            }
+        } else if ow >= t.lo, ow < t.hi {
+            a = a + load(x + (ow &- t.lo) &* xStep) * dv
+        }
     }
-    var ow = 0
+    // The sums are parameters, not captures: a captured `var` in a function
+    // the optimizer leaves out of line is boxed and checked at run time.
+    @inline(__always) func border(
+        _ ow: Int, _ a0: inout V, _ a1: inout V, _ a2: inout V, _ a3: inout V, _ a4: inout V, _ a5: inout V,
+        _ a6: inout V, _ a7: inout V, _ a8: inout V
+    ) {
+        let dv = load(d + ow &* dyStep)
+        add(&a0, t0, x0, ow, dv)
+        if k > 1 { add(&a1, t1, x1, ow, dv) }
+        if k > 2 { add(&a2, t2, x2, ow, dv) }
+        if k > 3 { add(&a3, t3, x3, ow, dv) }
+        if k > 4 { add(&a4, t4, x4, ow, dv) }
+        if k > 5 { add(&a5, t5, x5, ow, dv) }
+        if k > 6 { add(&a6, t6, x6, ow, dv) }
+        if k > 7 { add(&a7, t7, x7, ow, dv) }
+        if k > 8 { add(&a8, t8, x8, ow, dv) }
+    }
+    // Columns `lo..<end` add whole vectors for every tap.
+    let end = L.lockstep ? max(lo, hi &- 1) : hi
+    var ow = L.lockstep ? -1 : 0
     while ow < lo {
-        border(ow)
+        border(ow, &a0, &a1, &a2, &a3, &a4, &a5, &a6, &a7, &a8)
         ow += 1
     }
-    if lo < hi {
+    if lo < end {
         let b0 = x0 + (lo - t0.lo) * xStep
         let b1 = k > 1 ? x1 + (lo - t1.lo) * xStep : x0
         let b2 = k > 2 ? x2 + (lo - t2.lo) * xStep : x0
@@ -389,7 +500,7 @@ func filterGradientPass<V: FilterGradientLanes, N: FilterGradientTapCount, ISA: 
                 add(&s1, x1, x2, x3, x4)
                 add(&s2, x2, x3, x4, x5)
             }
-            while hi - column >= 4 {
+            while end - column >= 4 {
                 let dv0 = load(d + f), dv1 = load(d + (f &+ dyStep))
                 let dv2 = load(d + (f &+ 2 &* dyStep)), dv3 = load(d + (f &+ 3 &* dyStep))
                 row(b0, &a0, &a1, &a2, dv0, dv1, dv2, dv3)
@@ -400,7 +511,7 @@ func filterGradientPass<V: FilterGradientLanes, N: FilterGradientTapCount, ISA: 
                 column += 4
             }
         }
-        for _ in column..<hi {
+        for _ in column..<end {
             let dv = load(d + f)
             a0 = a0 + load(b0 + e) * dv
             if k > 1 { a1 = a1 + load(b1 + e) * dv }
@@ -415,13 +526,17 @@ func filterGradientPass<V: FilterGradientLanes, N: FilterGradientTapCount, ISA: 
             f = f &+ dyStep
         }
     }
-    ow = hi
+    ow = end
     while ow < width {
-        border(ow)
+        border(ow, &a0, &a1, &a2, &a3, &a4, &a5, &a6, &a7, &a8)
         ow += 1
     }
     @inline(__always) func store(_ v: V, _ t: FilterGradientTap<S>) {
-        UnsafeMutableRawPointer(partial + t.acc + lane).storeBytes(of: v, as: V.self)
+        if L.wraps {
+            wrap.scatter(v, to: partial, at: t.acc + lane)
+        } else {
+            UnsafeMutableRawPointer(partial + t.acc + lane).storeBytes(of: v, as: V.self)
+        }
     }
     store(a0, t0)
     if k > 1 { store(a1, t1) }

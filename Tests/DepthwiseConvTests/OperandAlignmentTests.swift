@@ -2,10 +2,10 @@
 @testable import DepthwiseConvKernels
 import Testing
 
-/// Where the tensors start in memory changes how the forward and
-/// input-gradient kernels read them (a filter off a cache line is copied onto
-/// one, `LineAlignedValues`; an operand off a line is read in lane-skewed
-/// blocks, `laneSkew`, or staged), never a result bit.
+/// Where the tensors start in memory changes how the kernels read them (a
+/// filter off a cache line is copied onto one, `LineAlignedValues`; an
+/// operand off a line is read in lane-skewed blocks, `laneSkew` and
+/// `filterGradientSkew`, or staged), never a result bit.
 @Suite struct OperandAlignmentTests {
     /// Runs `body` with `values` stored `offset` elements past a 64-byte
     /// boundary.
@@ -54,8 +54,8 @@ import Testing
         }
     }
 
-    /// Forward and input gradient for shapes whose rows take every path of
-    /// the skewed blocks (runs of 9 to 30 pixels, dilation, a filter row of
+    /// All three operations for shapes whose rows take every path of the
+    /// skewed blocks (runs of 9 to 30 pixels, dilation, a filter row of
     /// 5 taps, VALID, a depth multiplier, a non-finite filter), for every
     /// instruction set this CPU runs and two thread counts: the same bits
     /// wherever the input, filter, out_backprop and result start.
@@ -100,20 +100,28 @@ import Testing
                     let results = withValues(x.map { S($0) }, offset: ox) { x in
                         withValues(w.map { S($0) }, offset: ow) { w in
                             withValues(dy.map { S($0) }, offset: ody) { dy in
-                                withValues([S](repeating: 0, count: max(g.outputCount, g.inputCount)), offset: oy) {
-                                    result in
+                                let count = max(g.outputCount, g.inputCount, g.filterCount)
+                                return withValues([S](repeating: 0, count: count), offset: oy) { result in
+                                    func bytes(_ count: Int) -> [UInt8] {
+                                        [UInt8](UnsafeRawBufferPointer(start: result, count: count * MemoryLayout<S>.stride))
+                                    }
                                     kernels.forward(g, x, w, result, threads)
-                                    let y = UnsafeRawBufferPointer(start: result, count: g.outputCount * MemoryLayout<S>.stride)
-                                    let forward = [UInt8](y)
+                                    let forward = bytes(g.outputCount)
                                     kernels.backpropInput(g, w, dy, result, threads)
-                                    let dx = UnsafeRawBufferPointer(start: result, count: g.inputCount * MemoryLayout<S>.stride)
-                                    return [forward, [UInt8](dx)]
+                                    let inputGradient = bytes(g.inputCount)
+                                    kernels.backpropFilter(g, x, dy, result, threads)
+                                    return [forward, inputGradient, bytes(g.filterCount)]
                                 }
                             }
                         }
                     }
                     if let first {
-                        #expect(results == first, "\(label), \(isa), \(threads) threads, offsets \((ox, ow, ody, oy))")
+                        // Names the operations whose bytes differ, not the bytes.
+                        let differing = zip(["forward", "input gradient", "filter gradient"], zip(results, first))
+                            .filter { $0.1.0 != $0.1.1 }.map(\.0)
+                        #expect(
+                            differing.isEmpty,
+                            "\(differing) differ: \(label), \(isa), \(threads) threads, offsets \((ox, ow, ody, oy))")
                     } else {
                         first = results
                     }
