@@ -56,7 +56,8 @@ import Testing
 
     /// All three operations for shapes whose rows take every path of the
     /// skewed blocks (runs of 9 to 30 pixels, dilation, a filter row of
-    /// 5 taps, VALID, a depth multiplier, a non-finite filter), for every
+    /// 5 taps, VALID, a depth multiplier, a non-finite filter, lane ranges
+    /// split between threads), for every
     /// instruction set this CPU runs and two thread counts: the same bits
     /// wherever the input, filter, out_backprop and result start.
     @Test(arguments: [false, true])
@@ -66,6 +67,9 @@ import Testing
             (4, 19, 64, 1, 3, 3, 1, 1, .same), (3, 32, 24, 1, 3, 3, 1, 1, .same), (6, 23, 16, 1, 3, 3, 1, 2, .same),
             (3, 21, 32, 1, 1, 5, 1, 1, .same), (5, 18, 16, 1, 3, 3, 1, 1, .valid), (4, 13, 32, 2, 3, 3, 1, 1, .same),
             (5, 26, 32, 1, 3, 3, 2, 1, .same),
+            // Few rows and enough work: with 3 threads the filter gradient
+            // splits the lanes into ranges, each skewed on its own.
+            (7, 7, 320, 1, 3, 3, 1, 1, .same), (12, 12, 448, 1, 3, 3, 2, 1, .same),
         ]
         for (index, shape) in shapes.enumerated() {
             let config = ReferenceConvolution(
