@@ -105,59 +105,13 @@ protocol FilterGradientLanes {
     static func + (lhs: Self, rhs: Self) -> Self
     static func * (lhs: Self, rhs: Self) -> Self
     subscript(index: Int) -> Element { get set }
-    /// Which lanes a wrapped block takes from the previous pixel's load
-    /// (see ``FilterGradientWrap``).
+    /// Which lanes a wrapped block takes from its second load (see
+    /// ``FilterGradientWrap``).
     associatedtype WrapMask
     /// Lanes `first...`.
-    static func wrapMask(fromLane first: Int) -> WrapMask
+    static func laneMask(fromLane first: Int) -> WrapMask
     /// `self` with the lanes of `mask` taken from `other`.
     func replacingLanes(with other: Self, where mask: WrapMask) -> Self
-}
-
-extension FilterGradientLanes where Self: SIMD, Element == Scalar {
-    /// All bits set in lanes `first...`, clear in the others.
-    @inlinable
-    static func wrapMask(fromLane first: Int) -> MaskStorage {
-        var mask = MaskStorage()
-        for i in 0..<MaskStorage.scalarCount where i >= first { mask[i] = ~0 }
-        return mask
-    }
-
-    // The kernels' vector types take a bitwise select on the same bits seen
-    // as a `SIMDMask`, whose concrete operations are single instructions; the
-    // generic `replacing(with:where:)` is a lane loop that compiles to split
-    // half-vector moves in the hot loop.
-    @inlinable @inline(__always)
-    func replacingLanes(with other: Self, where mask: MaskStorage) -> Self {
-        if Self.self == SIMD16<Float>.self {
-            typealias M = SIMDMask<SIMD16<Int32>>
-            let a = unsafeBitCast(self, to: M.self), b = unsafeBitCast(other, to: M.self)
-            return unsafeBitCast(a .^ ((a .^ b) .& unsafeBitCast(mask, to: M.self)), to: Self.self)
-        } else if Self.self == SIMD8<Float>.self {
-            typealias M = SIMDMask<SIMD8<Int32>>
-            let a = unsafeBitCast(self, to: M.self), b = unsafeBitCast(other, to: M.self)
-            return unsafeBitCast(a .^ ((a .^ b) .& unsafeBitCast(mask, to: M.self)), to: Self.self)
-        } else if Self.self == SIMD4<Float>.self {
-            typealias M = SIMDMask<SIMD4<Int32>>
-            let a = unsafeBitCast(self, to: M.self), b = unsafeBitCast(other, to: M.self)
-            return unsafeBitCast(a .^ ((a .^ b) .& unsafeBitCast(mask, to: M.self)), to: Self.self)
-        } else if Self.self == SIMD8<Double>.self {
-            typealias M = SIMDMask<SIMD8<Int64>>
-            let a = unsafeBitCast(self, to: M.self), b = unsafeBitCast(other, to: M.self)
-            return unsafeBitCast(a .^ ((a .^ b) .& unsafeBitCast(mask, to: M.self)), to: Self.self)
-        } else if Self.self == SIMD4<Double>.self {
-            typealias M = SIMDMask<SIMD4<Int64>>
-            let a = unsafeBitCast(self, to: M.self), b = unsafeBitCast(other, to: M.self)
-            return unsafeBitCast(a .^ ((a .^ b) .& unsafeBitCast(mask, to: M.self)), to: Self.self)
-        } else if Self.self == SIMD2<Double>.self {
-            typealias M = SIMDMask<SIMD2<Int64>>
-            let a = unsafeBitCast(self, to: M.self), b = unsafeBitCast(other, to: M.self)
-            return unsafeBitCast(a .^ ((a .^ b) .& unsafeBitCast(mask, to: M.self)), to: Self.self)
-        }
-        var lanes = SIMDMask<MaskStorage>()
-        for i in indices { lanes[i] = mask[i] != 0 }
-        return replacing(with: other, where: lanes)
-    }
 }
 
 extension SIMD16: FilterGradientLanes where Scalar: KernelScalar {
@@ -195,7 +149,7 @@ struct FilterGradientScalarLane<Element: KernelScalar>: FilterGradientLanes {
         set { value = newValue }
     }
     // A single lane is never wrapped.
-    @inlinable static func wrapMask(fromLane first: Int) -> Bool { false }
+    @inlinable static func laneMask(fromLane first: Int) -> Bool { false }
     @inlinable func replacingLanes(with other: Self, where mask: Bool) -> Self { mask ? other : self }
 }
 

@@ -72,7 +72,7 @@ struct FilterGradientWrap<V: FilterGradientLanes> {
         self.pixel = pixel
         self.keep = keep
         self.sumCount = sumCount
-        mask = V.wrapMask(fromLane: keep)
+        mask = V.laneMask(fromLane: keep)
     }
 
     /// For plain passes, which never merge.

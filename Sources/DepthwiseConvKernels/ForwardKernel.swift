@@ -10,7 +10,7 @@
 /// where it pays (``paddedRowsPayOff(_:resultRowPixels:operand:lanes:operandReads:skewed:filter:filterCount:)``:
 /// large filters or tensors, with finite values) the input rows are staged
 /// zero-padded (``PaddedRows``), so border pixels go in blocks too. Read in
-/// place off a vector boundary at unit stride, blocks skew their lanes
+/// place off a vector boundary, blocks skew their lanes
 /// (``laneSkew(_:lanes:filterTaps:_:)``). For a depth multiplier `M > 1` the
 /// staged rows are widened to the `C * M` output lanes, so the same
 /// lane-wise kernel applies.
@@ -33,9 +33,16 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
     let rowTaps = WindowTaps.forward(
         inputSize: g.inputHeight, outputSize: g.outputHeight, filterSize: g.filterHeight,
         stride: g.strideHeight, dilation: g.dilationHeight, padBefore: g.padTop)
-    // Read in place at unit stride (M = 1), blocks may skew their lanes so
-    // that the operand's loads are aligned without a copy (see `laneSkew`).
-    let skewable = m == 1 && g.strideWidth == 1
+    // Interior pixels go in blocks of 8 (wide register file) or 4.
+    let blockPixels = ISA.hasWideRegisterFile ? 8 : 4
+    // Skewed runs compute their first and last pixel alone, and at a stride
+    // their wrapped vector costs two loads: only runs long enough gain.
+    let skewedRunMinimum = g.strideWidth == 1 ? blockPixels : 3 * blockPixels
+    // Read in place (M = 1), blocks may skew their lanes so that the
+    // operand's loads are aligned without a copy (see `laneSkew`). The
+    // filter is then skewed too, which the unskewed blocks pay for: at a
+    // stride, only rows made mostly of long runs skew.
+    let skewable = m == 1 && (g.strideWidth == 1 || g.outputWidth > 4 * blockPixels)
         ? laneSkew(input, lanes: lanes, filterTaps: g.filterHeight * g.filterWidth, ISA.self) : 0
     // When it pays (see `paddedRowsPayOff`), input rows are staged with zero
     // pixels on both sides (`PaddedRows`): every output pixel then has the
@@ -45,7 +52,7 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
     let slotCount = rowTaps.maxCount
     let padded = paddedRowsPayOff(
         g, resultRowPixels: g.outputWidth, operand: input, lanes: g.channels,
-        operandReads: g.readsPerInputElement, skewed: skewable > 0, filter: givenFilter,
+        operandReads: g.readsPerInputElement, skewed: skewable > 0 && g.strideWidth == 1, filter: givenFilter,
         filterCount: g.filterCount)
         ? paddedRowLayout(
             S.self, pixels: g.inputWidth,
@@ -72,8 +79,6 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
         colTaps.deallocate()
     }
     let rowElements = g.inputWidth * g.channels
-    // Interior pixels go in blocks of 8 (wide register file) or 4.
-    let blockPixels = ISA.hasWideRegisterFile ? 8 : 4
     // With a stride (and no dilation), a filter row's taps are summed one
     // stride phase after the other: taps `kw` and `kw + SW` then read a
     // block's pixels shifted by one, and slide (see `sumTapProductsBlock`).
@@ -148,15 +153,25 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                             runShape = uniformRunShape(runs, runCount: runCount)
                             shift = 0
                             behind = 0
-                            if kernelFilter.skew > 0, colTaps.patternRun[ow] > blockPixels {
-                                let done = sumTapProductsSkewedRun(
-                                    pixels: colTaps.patternRun[ow], blockPixels: blockPixels, taps: taps,
-                                    count: count, runs: runs, runCount: runCount, runShape: runShape, filter, source,
-                                    into: output + (row * g.outputWidth + ow) * lanes, lanes: lanes,
-                                    skew: kernelFilter.skew, isa: ISA.self)
+                            if kernelFilter.skew > 0, colTaps.patternRun[ow] > skewedRunMinimum {
+                                let run = colTaps.patternRun[ow]
+                                let into = output + (row * g.outputWidth + ow) * lanes
+                                let (stride, skew) = (g.strideWidth, kernelFilter.skew)
+                                let done = stride == 1
+                                    ? sumTapProductsSkewedRun(
+                                        pixels: run, blockPixels: blockPixels, taps: taps, count: count, runs: runs,
+                                        runCount: runCount, runShape: runShape, filter, source, pixelStride: lanes,
+                                        loads: WholeVectorLoads.self, mergeOffset: 0, into: into, lanes: lanes,
+                                        skew: skew, isa: ISA.self)
+                                    : sumTapProductsSkewedRun(
+                                        pixels: run, blockPixels: blockPixels, taps: taps, count: count, runs: runs,
+                                        runCount: runCount, runShape: runShape, filter, source,
+                                        pixelStride: stride &* lanes, loads: MergedVectorLoads.self,
+                                        mergeOffset: (stride &- 1) &* lanes, into: into, lanes: lanes, skew: skew,
+                                        isa: ISA.self)
                                 ow += done
                                 behind = done
-                                shift = done * lanes
+                                shift = done &* g.strideWidth &* lanes
                                 continue
                             }
                         }

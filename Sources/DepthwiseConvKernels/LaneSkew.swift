@@ -29,25 +29,35 @@ func laneSkew<S: KernelScalar, ISA: InstructionSetTag>(
 
 /// The first pixels of a run of `pixels` pixels with the same taps, in
 /// lane-skewed blocks of `blockPixels` (see ``laneSkew(_:lanes:filterTaps:_:)``);
-/// operand `b` and result `out` at the run's first pixel, both `lanes`
-/// elements per pixel. Returns how many pixels it wrote in full (the rest go
-/// through the usual blocks).
+/// operand `b` and result `out` at the run's first pixel, the result `lanes`
+/// elements per pixel and the operand `pixelStride` per result pixel.
+/// Returns how many pixels it wrote in full (the rest go through the usual
+/// blocks).
 ///
 /// The first pixel is computed whole first (the blocks leave its first
 /// `skew` lanes); then blocks while their spill lanes stay in the run. When
 /// at least half a block is left, one more block overlaps done pixels (their
 /// lanes get the same bits again) and the last pixel is computed whole.
 ///
+/// At unit stride the operand's lanes past a pixel are the next result
+/// pixel's, as the result's are. At a stride they are not: with `L`
+/// merging, the last vector of each pixel takes them from the load
+/// `mergeOffset` elements further (`(stride - 1) * lanes`), where the next
+/// result pixel's are.
+///
 /// Kept out of line, so that the kernels' usual path compiles as without it.
 ///
 /// - Precondition: `pixels > blockPixels`; `lanes` is a whole number of the
 ///   blocks' vectors.
 @inlinable @inline(never)
-func sumTapProductsSkewedRun<S: KernelScalar, ISA: InstructionSetTag>(
+func sumTapProductsSkewedRun<S: KernelScalar, ISA: InstructionSetTag, L: SecondOperandLoads>(
     pixels run: Int, blockPixels: Int, taps: UnsafePointer<TapOffsets>, count: Int, runs: UnsafePointer<TapRun>,
-    runCount: Int, runShape: Int, _ a: UnsafePointer<S>, _ b: UnsafePointer<S>,
-    into out: UnsafeMutablePointer<S>, lanes: Int, skew: Int, isa: ISA.Type
+    runCount: Int, runShape: Int, _ a: UnsafePointer<S>, _ b: UnsafePointer<S>, pixelStride: Int,
+    loads: L.Type, mergeOffset: Int, into out: UnsafeMutablePointer<S>, lanes: Int, skew: Int, isa: ISA.Type
 ) -> Int {
+    // Unit stride (no merging): the operand's pixels are `lanes` apart, which
+    // the compiler then knows (one register less in the block kernel).
+    let pixelStride = L.merges ? pixelStride : lanes
     sumTapProducts(taps, count: count, a, b, into: out, lanes: lanes)
     let overlapLast = (run - 1) % blockPixels >= blockPixels / 2
     let blocks = (run - 1) / blockPixels + (overlapLast ? 1 : 0)
@@ -56,11 +66,13 @@ func sumTapProductsSkewedRun<S: KernelScalar, ISA: InstructionSetTag>(
         // Vectors from lane `skew`, the last running into the next pixel.
         _ = sumTapRunsSlidingVectors(
             from: skew, to: lanes + skew, pixels: blockPixels, taps: taps, runs: runs, runCount: runCount,
-            runShape: runShape, a, b + start * lanes, pixelStride: lanes, into: out + start * lanes,
-            outPixelStride: lanes, isa: ISA.self)
+            runShape: runShape, a, b + start * pixelStride, pixelStride: pixelStride, into: out + start * lanes,
+            outPixelStride: lanes, loads: L.self, mergeOffset: mergeOffset, mergeKeep: skewVectorWidth(S.self, ISA.self) - skew,
+            isa: ISA.self)
     }
     guard overlapLast else { return (run - 1) / blockPixels * blockPixels }
-    sumTapProducts(taps, count: count, a, b + (run - 1) * lanes, into: out + (run - 1) * lanes, lanes: lanes)
+    sumTapProducts(
+        taps, count: count, a, b + (run - 1) * pixelStride, into: out + (run - 1) * lanes, lanes: lanes)
     return run
 }
 

@@ -87,8 +87,25 @@ func nextBlock(remaining: Int, behind: Int, blockPixels: Int) -> (pixels: Int, b
     return (0, 0)
 }
 
+/// How a block kernel loads its second operand's vectors; a type parameter,
+/// so each kind compiles to its own loop.
+@usableFromInline protocol SecondOperandLoads {
+    /// Each vector is merged from two loads.
+    static var merges: Bool { get }
+}
+
+/// Each vector where it is.
+@usableFromInline enum WholeVectorLoads: SecondOperandLoads {
+    @inlinable static var merges: Bool { false }
+}
+
+/// Each vector merged from two loads.
+@usableFromInline enum MergedVectorLoads: SecondOperandLoads {
+    @inlinable static var merges: Bool { true }
+}
+
 /// One vector per pixel of a block of up to 8 pixels (4 use `v0...v3`): the
-/// sums, or the second operand's window, of ``sumTapRunsSliding(_:pixels:runShape:taps:runs:runCount:_:_:pixelStride:into:outPixelStride:lane:)``.
+/// sums, or the second operand's window, of ``sumTapRunsSliding(_:_:pixels:runShape:taps:runs:runCount:_:_:pixelStride:into:outPixelStride:lane:mergeOffset:mergeMask:)``.
 /// A struct rather than captured locals, so the kernel keeps them in
 /// registers however many unrolled copies it is inlined into.
 @usableFromInline
@@ -165,14 +182,27 @@ struct PixelVectors<V: SIMD> where V.Scalar: FloatingPoint {
 /// `runShape`: nonzero, it is every run's shape (see
 /// ``uniformRunShape(_:runCount:)``), and the loop over a run's taps
 /// unrolls completely.
+///
+/// With `L` merging, each second-operand vector takes its lanes set in
+/// `mergeMask` from the vector `mergeOffset` elements further (the wrapped
+/// vector of a strided skewed block, see
+/// ``sumTapProductsSkewedRun(pixels:blockPixels:taps:count:runs:runCount:runShape:_:_:pixelStride:loads:mergeOffset:into:lanes:skew:isa:)``).
 @inlinable @inline(__always)
-func sumTapRunsSliding<V: SIMD>(
-    _: V.Type, pixels: Int, runShape: Int, taps: UnsafePointer<TapOffsets>, runs: UnsafePointer<TapRun>,
+func sumTapRunsSliding<V: SIMD, L: SecondOperandLoads>(
+    _: V.Type, _: L.Type, pixels: Int, runShape: Int, taps: UnsafePointer<TapOffsets>, runs: UnsafePointer<TapRun>,
     runCount: Int,
     _ a: UnsafePointer<V.Scalar>, _ b: UnsafePointer<V.Scalar>, pixelStride ps: Int,
-    into out: UnsafeMutablePointer<V.Scalar>, outPixelStride: Int, lane j: Int
+    into out: UnsafeMutablePointer<V.Scalar>, outPixelStride: Int, lane j: Int,
+    mergeOffset: Int = 0, mergeMask: V.MaskStorage = V.MaskStorage()
 ) where V.Scalar: KernelScalar {
-    @inline(__always) func load(_ p: UnsafePointer<V.Scalar>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+    @inline(__always) func vector(_ p: UnsafePointer<V.Scalar>) -> V {
+        UnsafeRawPointer(p).loadUnaligned(as: V.self)
+    }
+    // The filter's vectors (`a`) are always whole.
+    @inline(__always) func load(_ p: UnsafePointer<V.Scalar>) -> V { vector(p) }
+    @inline(__always) func input(_ p: UnsafePointer<V.Scalar>) -> V {
+        L.merges ? vector(p).replacingLanes(with: vector(p + mergeOffset), where: mergeMask) : vector(p)
+    }
     let wide = pixels > 4
     var sums = PixelVectors<V>()
     for r in 0..<runCount {
@@ -182,29 +212,29 @@ func sumTapRunsSliding<V: SIMD>(
         let ascending = runShape == 0 ? run.ascending : runShape > 0
         let first = b + taps[t].second + j
         var window = PixelVectors<V>()
-        window.v0 = load(first)
-        window.v1 = load(first + ps)
-        window.v2 = load(first + 2 * ps)
-        window.v3 = load(first + 3 * ps)
+        window.v0 = input(first)
+        window.v1 = input(first + ps)
+        window.v2 = input(first + 2 * ps)
+        window.v3 = input(first + 3 * ps)
         if wide {
-            window.v4 = load(first + 4 * ps)
-            window.v5 = load(first + 5 * ps)
-            window.v6 = load(first + 6 * ps)
-            window.v7 = load(first + 7 * ps)
+            window.v4 = input(first + 4 * ps)
+            window.v5 = input(first + 5 * ps)
+            window.v6 = input(first + 6 * ps)
+            window.v7 = input(first + 7 * ps)
         }
         sums.accumulateProducts(load(a + taps[t].first + j), window, wide: wide)
         t += 1
         if ascending {
             // Pixel p now reads what pixel p + 1 read: a new last pixel.
             while t < end {
-                window.slideAscending(load(b + taps[t].second + j + (pixels - 1) * ps), wide: wide)
+                window.slideAscending(input(b + taps[t].second + j + (pixels - 1) * ps), wide: wide)
                 sums.accumulateProducts(load(a + taps[t].first + j), window, wide: wide)
                 t += 1
             }
         } else {
             // Pixel p now reads what pixel p - 1 read: a new first pixel.
             while t < end {
-                window.slideDescending(load(b + taps[t].second + j), wide: wide)
+                window.slideDescending(input(b + taps[t].second + j), wide: wide)
                 sums.accumulateProducts(load(a + taps[t].first + j), window, wide: wide)
                 t += 1
             }
@@ -227,27 +257,37 @@ func sumTapRunsSliding<V: SIMD>(
     }
 }
 
-/// ``sumTapRunsSliding(_:pixels:runShape:taps:runs:runCount:_:_:pixelStride:into:outPixelStride:lane:)``
+/// ``sumTapRunsSliding(_:_:pixels:runShape:taps:runs:runCount:_:_:pixelStride:into:outPixelStride:lane:mergeOffset:mergeMask:)``
 /// for whole vectors from lane `j` while they end by lane `end`; returns the
 /// first lane left. 8 pixels on a wide register file (fully unrolled for
-/// common run shapes), else 4 at a time.
+/// common run shapes), else 4 at a time. With `L` merging, the last
+/// vector's second-operand loads take their lanes from `mergeKeep` on from
+/// the vector `mergeOffset` elements further.
 @inlinable @inline(__always)
-func sumTapRunsSlidingVectors<S: KernelScalar, ISA: InstructionSetTag>(
+func sumTapRunsSlidingVectors<S: KernelScalar, ISA: InstructionSetTag, L: SecondOperandLoads>(
     from j: Int, to end: Int, pixels: Int, taps: UnsafePointer<TapOffsets>, runs: UnsafePointer<TapRun>,
     runCount: Int, runShape: Int, _ a: UnsafePointer<S>, _ b: UnsafePointer<S>, pixelStride: Int,
-    into out: UnsafeMutablePointer<S>, outPixelStride: Int, isa: ISA.Type
+    into out: UnsafeMutablePointer<S>, outPixelStride: Int, loads: L.Type = WholeVectorLoads.self,
+    mergeOffset: Int = 0, mergeKeep: Int = 0, isa: ISA.Type
 ) -> Int {
     var j = j
     if ISA.hasWideRegisterFile {
-        let width = S.Register512.scalarCount
+        typealias V = S.Register512
+        let width = V.scalarCount
         while j + width <= end {
-            if pixels == 8 {
+            if L.merges, j + width == end {
+                sumTapRunsSliding(
+                    V.self, MergedVectorLoads.self, pixels: pixels == 8 ? 8 : 4, runShape: 0, taps: taps, runs: runs,
+                    runCount: runCount, a, b, pixelStride: pixelStride, into: out, outPixelStride: outPixelStride,
+                    lane: j, mergeOffset: mergeOffset, mergeMask: V.laneMask(fromLane: mergeKeep))
+            } else if pixels == 8 {
                 // One fully unrolled kernel per shape (the argument must
                 // be a constant for that).
                 @inline(__always) func slide(_ shape: Int) {
                     sumTapRunsSliding(
-                        S.Register512.self, pixels: 8, runShape: shape, taps: taps, runs: runs, runCount: runCount,
-                        a, b, pixelStride: pixelStride, into: out, outPixelStride: outPixelStride, lane: j)
+                        V.self, WholeVectorLoads.self, pixels: 8, runShape: shape, taps: taps, runs: runs,
+                        runCount: runCount, a, b, pixelStride: pixelStride, into: out, outPixelStride: outPixelStride,
+                        lane: j)
                 }
                 switch runShape {
                 case 1: slide(1)
@@ -261,19 +301,30 @@ func sumTapRunsSlidingVectors<S: KernelScalar, ISA: InstructionSetTag>(
                 }
             } else {
                 sumTapRunsSliding(
-                    S.Register512.self, pixels: 4, runShape: 0, taps: taps, runs: runs, runCount: runCount, a, b,
-                    pixelStride: pixelStride, into: out, outPixelStride: outPixelStride, lane: j)
+                    V.self, WholeVectorLoads.self, pixels: 4, runShape: 0, taps: taps, runs: runs, runCount: runCount,
+                    a, b, pixelStride: pixelStride, into: out, outPixelStride: outPixelStride, lane: j)
             }
             j += width
         }
     } else {
-        let width = S.Register256.scalarCount
+        typealias V = S.Register256
+        let width = V.scalarCount
         while j + width <= end {
+            let merges = L.merges && j + width == end
+            let mask = merges ? V.laneMask(fromLane: mergeKeep) : V.MaskStorage()
             for p in stride(from: 0, to: pixels, by: 4) {
-                sumTapRunsSliding(
-                    S.Register256.self, pixels: 4, runShape: 0, taps: taps, runs: runs, runCount: runCount, a,
-                    b + p * pixelStride,
-                    pixelStride: pixelStride, into: out + p * outPixelStride, outPixelStride: outPixelStride, lane: j)
+                if merges {
+                    sumTapRunsSliding(
+                        V.self, MergedVectorLoads.self, pixels: 4, runShape: 0, taps: taps, runs: runs,
+                        runCount: runCount, a, b + p * pixelStride, pixelStride: pixelStride,
+                        into: out + p * outPixelStride, outPixelStride: outPixelStride, lane: j,
+                        mergeOffset: mergeOffset, mergeMask: mask)
+                } else {
+                    sumTapRunsSliding(
+                        V.self, WholeVectorLoads.self, pixels: 4, runShape: 0, taps: taps, runs: runs,
+                        runCount: runCount, a, b + p * pixelStride, pixelStride: pixelStride,
+                        into: out + p * outPixelStride, outPixelStride: outPixelStride, lane: j)
+                }
             }
             j += width
         }
@@ -281,7 +332,7 @@ func sumTapRunsSlidingVectors<S: KernelScalar, ISA: InstructionSetTag>(
     return j
 }
 
-/// ``sumTapRunsSliding(_:pixels:runShape:taps:runs:runCount:_:_:pixelStride:into:outPixelStride:lane:)``
+/// ``sumTapRunsSliding(_:_:pixels:runShape:taps:runs:runCount:_:_:pixelStride:into:outPixelStride:lane:mergeOffset:mergeMask:)``
 /// over all `lanes` lanes of a block of `pixels` pixels (8 with a wide
 /// register file, else 4): whole registers slide; the lanes left over go
 /// through ``sumTapProductsFourPixels(_:count:_:_:secondPixelStride:into:outPixelStride:lanes:isa:)``,

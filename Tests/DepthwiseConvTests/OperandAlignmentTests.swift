@@ -57,7 +57,7 @@ import Testing
     /// All three operations for shapes whose rows take every path of the
     /// skewed blocks (runs of 9 to 30 pixels, dilation, a filter row of
     /// 5 taps, VALID, a depth multiplier, a non-finite filter, lane ranges
-    /// split between threads), for every
+    /// split between threads, long rows at stride 2), for every
     /// instruction set this CPU runs and two thread counts: the same bits
     /// wherever the input, filter, out_backprop and result start.
     @Test(arguments: [false, true])
@@ -70,6 +70,9 @@ import Testing
             // Few rows and enough work: with 3 threads the filter gradient
             // splits the lanes into ranges, each skewed on its own.
             (7, 7, 320, 1, 3, 3, 1, 1, .same), (12, 12, 448, 1, 3, 3, 2, 1, .same),
+            // Output rows long enough for the forward kernel to skew at
+            // stride 2, with one wrapped vector per pixel or more.
+            (3, 70, 48, 1, 3, 3, 2, 1, .same), (3, 75, 16, 1, 1, 5, 2, 1, .same),
         ]
         for (index, shape) in shapes.enumerated() {
             let config = ReferenceConvolution(
