@@ -143,7 +143,7 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                                     let done = sumTapProductsSkewedRun(
                                         pixels: colTaps.patternRun[iw], blockPixels: blockPixels, taps: taps,
                                         count: count, runs: runs, runCount: runCount, runShape: runShape, filter,
-                                        source, pixelStride: lanes, loads: WholeVectorLoads.self, mergeOffset: 0,
+                                        source, pixelStride: lanes, merging: LastVectorWhole.self, mergeOffset: 0,
                                         into: result + (row * g.inputWidth + iw) * channels,
                                         lanes: lanes, skew: kernelFilter.skew, isa: ISA.self)
                                     iw += done

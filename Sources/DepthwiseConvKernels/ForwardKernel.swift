@@ -161,12 +161,12 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                                     ? sumTapProductsSkewedRun(
                                         pixels: run, blockPixels: blockPixels, taps: taps, count: count, runs: runs,
                                         runCount: runCount, runShape: runShape, filter, source, pixelStride: lanes,
-                                        loads: WholeVectorLoads.self, mergeOffset: 0, into: into, lanes: lanes,
+                                        merging: LastVectorWhole.self, mergeOffset: 0, into: into, lanes: lanes,
                                         skew: skew, isa: ISA.self)
                                     : sumTapProductsSkewedRun(
                                         pixels: run, blockPixels: blockPixels, taps: taps, count: count, runs: runs,
                                         runCount: runCount, runShape: runShape, filter, source,
-                                        pixelStride: stride &* lanes, loads: MergedVectorLoads.self,
+                                        pixelStride: stride &* lanes, merging: LastVectorMerged.self,
                                         mergeOffset: (stride &- 1) &* lanes, into: into, lanes: lanes, skew: skew,
                                         isa: ISA.self)
                                 ow += done

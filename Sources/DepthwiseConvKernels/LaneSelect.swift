@@ -1,6 +1,6 @@
 /// A lane-wise select for the kernels' vectors, in bits: the lanes a
 /// skewed block takes from a second load (see ``FilterGradientWrap`` and
-/// ``sumTapProductsSkewedRun(pixels:blockPixels:taps:count:runs:runCount:runShape:_:_:pixelStride:loads:mergeOffset:into:lanes:skew:isa:)``).
+/// ``sumTapProductsSkewedRun(pixels:blockPixels:taps:count:runs:runCount:runShape:_:_:pixelStride:merging:mergeOffset:into:lanes:skew:isa:)``).
 extension SIMD where Scalar: KernelScalar {
     /// All bits set in lanes `first...`, clear in the others.
     @inlinable

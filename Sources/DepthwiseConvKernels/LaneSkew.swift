@@ -40,7 +40,7 @@ func laneSkew<S: KernelScalar, ISA: InstructionSetTag>(
 /// lanes get the same bits again) and the last pixel is computed whole.
 ///
 /// At unit stride the operand's lanes past a pixel are the next result
-/// pixel's, as the result's are. At a stride they are not: with `L`
+/// pixel's, as the result's are. At a stride they are not: with `K`
 /// merging, the last vector of each pixel takes them from the load
 /// `mergeOffset` elements further (`(stride - 1) * lanes`), where the next
 /// result pixel's are.
@@ -50,25 +50,40 @@ func laneSkew<S: KernelScalar, ISA: InstructionSetTag>(
 /// - Precondition: `pixels > blockPixels`; `lanes` is a whole number of the
 ///   blocks' vectors.
 @inlinable @inline(never)
-func sumTapProductsSkewedRun<S: KernelScalar, ISA: InstructionSetTag, L: SecondOperandLoads>(
+func sumTapProductsSkewedRun<S: KernelScalar, ISA: InstructionSetTag, K: LastVectorLoading>(
     pixels run: Int, blockPixels: Int, taps: UnsafePointer<TapOffsets>, count: Int, runs: UnsafePointer<TapRun>,
     runCount: Int, runShape: Int, _ a: UnsafePointer<S>, _ b: UnsafePointer<S>, pixelStride: Int,
-    loads: L.Type, mergeOffset: Int, into out: UnsafeMutablePointer<S>, lanes: Int, skew: Int, isa: ISA.Type
+    merging: K.Type, mergeOffset: Int, into out: UnsafeMutablePointer<S>, lanes: Int, skew: Int, isa: ISA.Type
 ) -> Int {
     // Unit stride (no merging): the operand's pixels are `lanes` apart, which
     // the compiler then knows (one register less in the block kernel).
-    let pixelStride = L.merges ? pixelStride : lanes
+    let pixelStride = K.merges ? pixelStride : lanes
+    let width = skewVectorWidth(S.self, ISA.self)
     sumTapProducts(taps, count: count, a, b, into: out, lanes: lanes)
     let overlapLast = (run - 1) % blockPixels >= blockPixels / 2
     let blocks = (run - 1) / blockPixels + (overlapLast ? 1 : 0)
     for block in 0..<blocks {
         let start = min(block * blockPixels, run - 1 - blockPixels)
         // Vectors from lane `skew`, the last running into the next pixel.
-        _ = sumTapRunsSlidingVectors(
-            from: skew, to: lanes + skew, pixels: blockPixels, taps: taps, runs: runs, runCount: runCount,
-            runShape: runShape, a, b + start * pixelStride, pixelStride: pixelStride, into: out + start * lanes,
-            outPixelStride: lanes, loads: L.self, mergeOffset: mergeOffset, mergeKeep: skewVectorWidth(S.self, ISA.self) - skew,
-            isa: ISA.self)
+        let last = sumTapRunsSlidingVectors(
+            from: skew, to: K.merges ? lanes + skew - width : lanes + skew, pixels: blockPixels, taps: taps,
+            runs: runs, runCount: runCount, runShape: runShape, a, b + start * pixelStride,
+            pixelStride: pixelStride, into: out + start * lanes, outPixelStride: lanes, isa: ISA.self)
+        if K.merges {
+            // (`blockPixels` is 8 with a wide register file, else 4; as a
+            // constant, the kernel unrolls.)
+            @inline(__always) func merged<V: SIMD>(_: V.Type, pixels: Int) where V.Scalar == S {
+                sumTapRunsSliding(
+                    MergedVectorLoads<V>(offset: mergeOffset, keep: width - skew), pixels: pixels, runShape: 0,
+                    taps: taps, runs: runs, runCount: runCount, a, b + start * pixelStride, pixelStride: pixelStride,
+                    into: out + start * lanes, outPixelStride: lanes, lane: last)
+            }
+            if ISA.hasWideRegisterFile {
+                merged(S.Register512.self, pixels: 8)
+            } else {
+                merged(S.Register256.self, pixels: 4)
+            }
+        }
     }
     guard overlapLast else { return (run - 1) / blockPixels * blockPixels }
     sumTapProducts(

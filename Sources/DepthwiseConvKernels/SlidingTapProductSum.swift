@@ -87,25 +87,59 @@ func nextBlock(remaining: Int, behind: Int, blockPixels: Int) -> (pixels: Int, b
     return (0, 0)
 }
 
-/// How a block kernel loads its second operand's vectors; a type parameter,
-/// so each kind compiles to its own loop.
+/// How a block kernel loads its second operand's vectors.
 @usableFromInline protocol SecondOperandLoads {
-    /// Each vector is merged from two loads.
-    static var merges: Bool { get }
+    associatedtype Vector: SIMD where Vector.Scalar: KernelScalar
+    /// The vector at `p`.
+    func load(_ p: UnsafePointer<Vector.Scalar>) -> Vector
 }
 
 /// Each vector where it is.
-@usableFromInline enum WholeVectorLoads: SecondOperandLoads {
+@usableFromInline
+struct WholeVectorLoads<Vector: SIMD>: SecondOperandLoads where Vector.Scalar: KernelScalar {
+    @inlinable init() {}
+
+    @inlinable @inline(__always)
+    func load(_ p: UnsafePointer<Vector.Scalar>) -> Vector { UnsafeRawPointer(p).loadUnaligned(as: Vector.self) }
+}
+
+/// Each vector with its lanes from `keep` on taken from the vector `offset`
+/// elements further (the last vector of a strided skewed block, see
+/// ``sumTapProductsSkewedRun(pixels:blockPixels:taps:count:runs:runCount:runShape:_:_:pixelStride:merging:mergeOffset:into:lanes:skew:isa:)``).
+@usableFromInline
+struct MergedVectorLoads<Vector: SIMD>: SecondOperandLoads where Vector.Scalar: KernelScalar {
+    @usableFromInline let offset: Int
+    @usableFromInline let mask: Vector.MaskStorage
+
+    @inlinable
+    init(offset: Int, keep: Int) {
+        self.offset = offset
+        mask = Vector.laneMask(fromLane: keep)
+    }
+
+    @inlinable @inline(__always)
+    func load(_ p: UnsafePointer<Vector.Scalar>) -> Vector {
+        let own = UnsafeRawPointer(p).loadUnaligned(as: Vector.self)
+        return own.replacingLanes(with: UnsafeRawPointer(p + offset).loadUnaligned(as: Vector.self), where: mask)
+    }
+}
+
+/// Whether a skewed block's last vector merges its second operand; a type
+/// parameter, so each kind compiles to its own loop.
+@usableFromInline protocol LastVectorLoading { static var merges: Bool { get } }
+
+/// Unit stride: the last vector's lanes past the pixel are the next one's.
+@usableFromInline enum LastVectorWhole: LastVectorLoading {
     @inlinable static var merges: Bool { false }
 }
 
-/// Each vector merged from two loads.
-@usableFromInline enum MergedVectorLoads: SecondOperandLoads {
+/// A stride: the last vector's lanes past the pixel are merged in.
+@usableFromInline enum LastVectorMerged: LastVectorLoading {
     @inlinable static var merges: Bool { true }
 }
 
 /// One vector per pixel of a block of up to 8 pixels (4 use `v0...v3`): the
-/// sums, or the second operand's window, of ``sumTapRunsSliding(_:_:pixels:runShape:taps:runs:runCount:_:_:pixelStride:into:outPixelStride:lane:mergeOffset:mergeMask:)``.
+/// sums, or the second operand's window, of ``sumTapRunsSliding(_:pixels:runShape:taps:runs:runCount:_:_:pixelStride:into:outPixelStride:lane:)``.
 /// A struct rather than captured locals, so the kernel keeps them in
 /// registers however many unrolled copies it is inlined into.
 @usableFromInline
@@ -183,26 +217,17 @@ struct PixelVectors<V: SIMD> where V.Scalar: FloatingPoint {
 /// ``uniformRunShape(_:runCount:)``), and the loop over a run's taps
 /// unrolls completely.
 ///
-/// With `L` merging, each second-operand vector takes its lanes set in
-/// `mergeMask` from the vector `mergeOffset` elements further (the wrapped
-/// vector of a strided skewed block, see
-/// ``sumTapProductsSkewedRun(pixels:blockPixels:taps:count:runs:runCount:runShape:_:_:pixelStride:loads:mergeOffset:into:lanes:skew:isa:)``).
+/// `loads` fetches the second operand's vectors (see ``SecondOperandLoads``).
 @inlinable @inline(__always)
-func sumTapRunsSliding<V: SIMD, L: SecondOperandLoads>(
-    _: V.Type, _: L.Type, pixels: Int, runShape: Int, taps: UnsafePointer<TapOffsets>, runs: UnsafePointer<TapRun>,
+func sumTapRunsSliding<L: SecondOperandLoads>(
+    _ loads: L, pixels: Int, runShape: Int, taps: UnsafePointer<TapOffsets>, runs: UnsafePointer<TapRun>,
     runCount: Int,
-    _ a: UnsafePointer<V.Scalar>, _ b: UnsafePointer<V.Scalar>, pixelStride ps: Int,
-    into out: UnsafeMutablePointer<V.Scalar>, outPixelStride: Int, lane j: Int,
-    mergeOffset: Int = 0, mergeMask: V.MaskStorage = V.MaskStorage()
-) where V.Scalar: KernelScalar {
-    @inline(__always) func vector(_ p: UnsafePointer<V.Scalar>) -> V {
-        UnsafeRawPointer(p).loadUnaligned(as: V.self)
-    }
-    // The filter's vectors (`a`) are always whole.
-    @inline(__always) func load(_ p: UnsafePointer<V.Scalar>) -> V { vector(p) }
-    @inline(__always) func input(_ p: UnsafePointer<V.Scalar>) -> V {
-        L.merges ? vector(p).replacingLanes(with: vector(p + mergeOffset), where: mergeMask) : vector(p)
-    }
+    _ a: UnsafePointer<L.Vector.Scalar>, _ b: UnsafePointer<L.Vector.Scalar>, pixelStride ps: Int,
+    into out: UnsafeMutablePointer<L.Vector.Scalar>, outPixelStride: Int, lane j: Int
+) {
+    typealias V = L.Vector
+    @inline(__always) func load(_ p: UnsafePointer<V.Scalar>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+    @inline(__always) func input(_ p: UnsafePointer<V.Scalar>) -> V { loads.load(p) }
     let wide = pixels > 4
     var sums = PixelVectors<V>()
     for r in 0..<runCount {
@@ -257,35 +282,26 @@ func sumTapRunsSliding<V: SIMD, L: SecondOperandLoads>(
     }
 }
 
-/// ``sumTapRunsSliding(_:_:pixels:runShape:taps:runs:runCount:_:_:pixelStride:into:outPixelStride:lane:mergeOffset:mergeMask:)``
+/// ``sumTapRunsSliding(_:pixels:runShape:taps:runs:runCount:_:_:pixelStride:into:outPixelStride:lane:)``
 /// for whole vectors from lane `j` while they end by lane `end`; returns the
 /// first lane left. 8 pixels on a wide register file (fully unrolled for
-/// common run shapes), else 4 at a time. With `L` merging, the last
-/// vector's second-operand loads take their lanes from `mergeKeep` on from
-/// the vector `mergeOffset` elements further.
+/// common run shapes), else 4 at a time.
 @inlinable @inline(__always)
-func sumTapRunsSlidingVectors<S: KernelScalar, ISA: InstructionSetTag, L: SecondOperandLoads>(
+func sumTapRunsSlidingVectors<S: KernelScalar, ISA: InstructionSetTag>(
     from j: Int, to end: Int, pixels: Int, taps: UnsafePointer<TapOffsets>, runs: UnsafePointer<TapRun>,
     runCount: Int, runShape: Int, _ a: UnsafePointer<S>, _ b: UnsafePointer<S>, pixelStride: Int,
-    into out: UnsafeMutablePointer<S>, outPixelStride: Int, loads: L.Type = WholeVectorLoads.self,
-    mergeOffset: Int = 0, mergeKeep: Int = 0, isa: ISA.Type
+    into out: UnsafeMutablePointer<S>, outPixelStride: Int, isa: ISA.Type
 ) -> Int {
     var j = j
     if ISA.hasWideRegisterFile {
-        typealias V = S.Register512
-        let width = V.scalarCount
+        let width = S.Register512.scalarCount
         while j + width <= end {
-            if L.merges, j + width == end {
-                sumTapRunsSliding(
-                    V.self, MergedVectorLoads.self, pixels: pixels == 8 ? 8 : 4, runShape: 0, taps: taps, runs: runs,
-                    runCount: runCount, a, b, pixelStride: pixelStride, into: out, outPixelStride: outPixelStride,
-                    lane: j, mergeOffset: mergeOffset, mergeMask: V.laneMask(fromLane: mergeKeep))
-            } else if pixels == 8 {
+            if pixels == 8 {
                 // One fully unrolled kernel per shape (the argument must
                 // be a constant for that).
                 @inline(__always) func slide(_ shape: Int) {
                     sumTapRunsSliding(
-                        V.self, WholeVectorLoads.self, pixels: 8, runShape: shape, taps: taps, runs: runs,
+                        WholeVectorLoads<S.Register512>(), pixels: 8, runShape: shape, taps: taps, runs: runs,
                         runCount: runCount, a, b, pixelStride: pixelStride, into: out, outPixelStride: outPixelStride,
                         lane: j)
                 }
@@ -301,30 +317,20 @@ func sumTapRunsSlidingVectors<S: KernelScalar, ISA: InstructionSetTag, L: Second
                 }
             } else {
                 sumTapRunsSliding(
-                    V.self, WholeVectorLoads.self, pixels: 4, runShape: 0, taps: taps, runs: runs, runCount: runCount,
-                    a, b, pixelStride: pixelStride, into: out, outPixelStride: outPixelStride, lane: j)
+                    WholeVectorLoads<S.Register512>(), pixels: 4, runShape: 0, taps: taps, runs: runs,
+                    runCount: runCount, a, b, pixelStride: pixelStride, into: out, outPixelStride: outPixelStride,
+                    lane: j)
             }
             j += width
         }
     } else {
-        typealias V = S.Register256
-        let width = V.scalarCount
+        let width = S.Register256.scalarCount
         while j + width <= end {
-            let merges = L.merges && j + width == end
-            let mask = merges ? V.laneMask(fromLane: mergeKeep) : V.MaskStorage()
             for p in stride(from: 0, to: pixels, by: 4) {
-                if merges {
-                    sumTapRunsSliding(
-                        V.self, MergedVectorLoads.self, pixels: 4, runShape: 0, taps: taps, runs: runs,
-                        runCount: runCount, a, b + p * pixelStride, pixelStride: pixelStride,
-                        into: out + p * outPixelStride, outPixelStride: outPixelStride, lane: j,
-                        mergeOffset: mergeOffset, mergeMask: mask)
-                } else {
-                    sumTapRunsSliding(
-                        V.self, WholeVectorLoads.self, pixels: 4, runShape: 0, taps: taps, runs: runs,
-                        runCount: runCount, a, b + p * pixelStride, pixelStride: pixelStride,
-                        into: out + p * outPixelStride, outPixelStride: outPixelStride, lane: j)
-                }
+                sumTapRunsSliding(
+                    WholeVectorLoads<S.Register256>(), pixels: 4, runShape: 0, taps: taps, runs: runs,
+                    runCount: runCount, a, b + p * pixelStride, pixelStride: pixelStride,
+                    into: out + p * outPixelStride, outPixelStride: outPixelStride, lane: j)
             }
             j += width
         }
@@ -332,7 +338,7 @@ func sumTapRunsSlidingVectors<S: KernelScalar, ISA: InstructionSetTag, L: Second
     return j
 }
 
-/// ``sumTapRunsSliding(_:_:pixels:runShape:taps:runs:runCount:_:_:pixelStride:into:outPixelStride:lane:mergeOffset:mergeMask:)``
+/// ``sumTapRunsSliding(_:pixels:runShape:taps:runs:runCount:_:_:pixelStride:into:outPixelStride:lane:)``
 /// over all `lanes` lanes of a block of `pixels` pixels (8 with a wide
 /// register file, else 4): whole registers slide; the lanes left over go
 /// through ``sumTapProductsFourPixels(_:count:_:_:secondPixelStride:into:outPixelStride:lanes:isa:)``,
