@@ -1,24 +1,24 @@
-/// Lane-skewed filter-gradient passes: aligned loads from an input and an
-/// output gradient read in place whose pixels all start the same distance
-/// past a vector boundary, as a Swift array's do (16, 32 or 48 bytes into a
-/// 64-byte line).
-///
-/// The lane blocks then start `skew` lanes into each pixel, where their
-/// loads are aligned. The lanes left over, the last `width - skew` and the
-/// first `skew` of each pixel, form one wrapped block, whose vectors start at
-/// lane `lanes - width + skew`, also aligned; their lanes past `keep =
-/// width - skew` are the next pixel's first ones.
-/// - At unit stride the input and the output gradient advance in lockstep,
-///   so those lanes are simply the next column's: a tap's run of columns
-///   adds only them one column early and leaves them out of its last column.
-/// - At other strides each vector is merged from that load and the aligned
-///   load one pixel earlier, whose last `skew` lanes are this pixel's first.
-/// Every lane adds the same products in the same column order as in the
-/// unskewed blocks, so the bits are theirs.
-///
-/// The wrapped loads reach up to a pixel before and after the ones a row
-/// reads, so a row that reads the first or last pixel of either operand is
-/// left to the unskewed blocks.
+// Lane-skewed filter-gradient passes: aligned loads from an input and an
+// output gradient read in place whose pixels all start the same distance
+// past a vector boundary, as a Swift array's do (16, 32 or 48 bytes into a
+// 64-byte line).
+//
+// The lane blocks then start `skew` lanes into each pixel, where their
+// loads are aligned. The lanes left over, the last `width - skew` and the
+// first `skew` of each pixel, form one wrapped block, whose vectors start at
+// lane `lanes - width + skew`, also aligned; their lanes past `keep =
+// width - skew` are the next pixel's first ones.
+// - At unit stride the input and the output gradient advance in lockstep,
+//   so those lanes are simply the next column's: a tap's run of columns
+//   adds only them one column early and leaves them out of its last column.
+// - At other strides each vector is merged from that load and the aligned
+//   load one pixel earlier, whose last `skew` lanes are this pixel's first.
+// Every lane adds the same products in the same column order as in the
+// unskewed blocks, so the bits are theirs.
+//
+// The wrapped loads reach up to a pixel before and after the ones a row
+// reads, so a row that reads the first or last pixel of either operand is
+// left to the unskewed blocks.
 
 /// How a filter-gradient pass loads operand vectors; a type parameter, so
 /// each kind compiles to its own loop.
