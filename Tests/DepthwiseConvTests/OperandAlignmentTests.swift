@@ -85,17 +85,20 @@ import Testing
             var w = rng.values(g.filterCount)
             for nonFinite in [false, true] {
                 if nonFinite { w[w.count / 2] = .infinity }
+                // The filter gradient doesn't read the filter: once is enough.
+                let label = "\(config), nonFinite \(nonFinite)"
                 if double {
-                    try check(Double.self, g, x, w, dy, "\(config), nonFinite \(nonFinite)")
+                    try check(Double.self, g, x, w, dy, filterGradient: !nonFinite, label)
                 } else {
-                    try check(Float.self, g, x, w, dy, "\(config), nonFinite \(nonFinite)")
+                    try check(Float.self, g, x, w, dy, filterGradient: !nonFinite, label)
                 }
             }
         }
     }
 
     private func check<S: KernelDispatching & BinaryFloatingPoint>(
-        _: S.Type, _ g: ConvGeometry, _ x: [Double], _ w: [Double], _ dy: [Double], _ label: String
+        _: S.Type, _ g: ConvGeometry, _ x: [Double], _ w: [Double], _ dy: [Double], filterGradient: Bool,
+        _ label: String
     ) throws {
         // (input, filter, out_backprop, result) offsets in elements.
         let offsets = [(0, 0, 0, 0), (4, 4, 4, 4), (2, 6, 2, 2), (3, 3, 3, 1), (1, 0, 1, 7), (5, 9, 6, 5)]
@@ -116,6 +119,7 @@ import Testing
                                     let forward = bytes(g.outputCount)
                                     kernels.backpropInput(g, w, dy, result, threads)
                                     let inputGradient = bytes(g.inputCount)
+                                    guard filterGradient else { return [forward, inputGradient] }
                                     kernels.backpropFilter(g, x, dy, result, threads)
                                     return [forward, inputGradient, bytes(g.filterCount)]
                                 }
