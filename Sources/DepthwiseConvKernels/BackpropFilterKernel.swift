@@ -17,8 +17,8 @@
 /// multiplier needs no special case and the strided reads below hit cache;
 /// operands that stay in the caches are read in place instead (see
 /// ``FilterGradientWorkspace``), in lane-skewed blocks when they start off a
-/// vector boundary (see ``FilterGradientWrap``). Then, for each block of lanes (one SIMD vector) and each row of the
-/// group, up to nine filter taps keep their sums in registers over one pass
+/// vector boundary (see ``FilterGradientWrap``). Then, for each block of
+/// lanes (one SIMD vector) and each row of the group, up to nine filter taps keep their sums in registers over one pass
 /// along the row: each output-gradient vector is loaded once and multiplied
 /// by the input vector of every tap. Output columns where all taps of the
 /// pass are inside the input run without bounds checks; the valid columns of
@@ -181,13 +181,22 @@ func filterGradientRowGroup<S: KernelScalar, V: FilterGradientLanes, ISA: Instru
     if !space.readsInputInPlace {
         space.loadInputRows(g, input: input, n: n, firstRow: firstRow, rows: rows)
     }
+    // With a skew, the rows whose reads stay clear of both operands' first
+    // and last pixels (the wrapped loads reach one pixel beyond): one run
+    // between any that don't (only the tensors' first and last rows).
+    let lastOutputRow = g.batch * g.outputHeight - 1
+    let lastInputRow = g.batch * g.inputHeight - 1
+    var skewedLower = rows, skewedUpper = 0
     for i in 0..<rows {
         let rowShift = (firstRow + i) * g.strideHeight - g.padTop
         let (khLo, khHi) = space.filterRows(g, rowShift: rowShift)
         let descriptors = space.descriptors + i * taps
+        let outputRow = n * g.outputHeight + firstRow + i
+        var clear = skew > 0 && outputRow > 0 && outputRow < lastOutputRow
         var count = 0
         for kh in khLo..<khHi {
             let key = n * g.inputHeight + rowShift + kh * g.dilationHeight
+            clear = clear && key > 0 && key < lastInputRow
             let row = space.readsInputInPlace
                 ? input + key * g.inputWidth * lanes : UnsafePointer(space.inputRow(key))
             for kw in 0..<g.filterWidth {
@@ -205,6 +214,11 @@ func filterGradientRowGroup<S: KernelScalar, V: FilterGradientLanes, ISA: Instru
             space.stageOutputGradient(g, outBackprop + i * ow * lanes, row: i)
         }
         space.tapCounts[i] = count
+        // Only a prefix or a suffix may be left out of the run.
+        if clear, skewedUpper == 0 || skewedUpper == i {
+            skewedLower = min(skewedLower, i)
+            skewedUpper = i + 1
+        }
     }
     // A column stride too large to form an offset means every tap reads at
     // most one output column, so the step is never taken.
@@ -254,10 +268,9 @@ func filterGradientRowGroup<S: KernelScalar, V: FilterGradientLanes, ISA: Instru
             lane += 1
         }
     }
-    // Rows that may skew form one run between any that read an operand's
-    // first or last pixel (only the tensors' first and last rows do); each
-    // lane still sees the rows in order.
-    let skewed = skewedRows(rows: rows)
+    // Unskewed rows before and after the skewed run: each lane still sees
+    // the rows in order.
+    let skewed = skewedLower < skewedUpper ? skewedLower..<skewedUpper : 0..<0
     guard !skewed.isEmpty else {
         unskewedPasses(rows: 0..<rows)
         return
@@ -276,33 +289,6 @@ func filterGradientRowGroup<S: KernelScalar, V: FilterGradientLanes, ISA: Instru
         passes(V.self, FilterGradientMergedLoads.self, lane: lane, rows: skewed, wrap: wrap)
     }
     unskewedPasses(rows: skewed.upperBound..<rows)
-
-    /// The run of rows `0..<rows` whose reads stay clear of both operands'
-    /// first and last pixels, when the blocks skew.
-    @inline(__always) func skewedRows(rows: Int) -> Range<Int> {
-        guard skew > 0 else { return 0..<0 }
-        let lastOutputRow = g.batch * g.outputHeight - 1
-        let lastInputRow = g.batch * g.inputHeight - 1
-        var lower = rows, upper = 0
-        for i in 0..<rows {
-            let outputRow = n * g.outputHeight + firstRow + i
-            var clear = outputRow > 0 && outputRow < lastOutputRow
-            let rowShift = (firstRow + i) * g.strideHeight - g.padTop
-            let (khLo, khHi) = space.filterRows(g, rowShift: rowShift)
-            for kh in khLo..<khHi {
-                let key = n * g.inputHeight + rowShift + kh * g.dilationHeight
-                clear = clear && key > 0 && key < lastInputRow
-            }
-            guard clear else {
-                // Only a prefix or a suffix may be excluded.
-                if lower < rows { break }
-                continue
-            }
-            lower = min(lower, i)
-            upper = i + 1
-        }
-        return lower < upper ? lower..<upper : 0..<0
-    }
 }
 
 /// ``filterGradientPass(_:_:_:_:taps:lane:dy:dyStep:xStep:width:partial:wrap:)``

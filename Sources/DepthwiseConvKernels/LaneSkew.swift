@@ -59,6 +59,11 @@ func sumTapProductsSkewedRun<S: KernelScalar, ISA: InstructionSetTag, K: LastVec
     // the compiler then knows (one register less in the block kernel).
     let pixelStride = K.merges ? pixelStride : lanes
     let width = skewVectorWidth(S.self, ISA.self)
+    // The merged vector's loads, built once (one per register width).
+    let wideLoads = K.merges && ISA.hasWideRegisterFile
+        ? MergedVectorLoads<S.Register512>(offset: mergeOffset, keep: width - skew) : nil
+    let narrowLoads = K.merges && !ISA.hasWideRegisterFile
+        ? MergedVectorLoads<S.Register256>(offset: mergeOffset, keep: width - skew) : nil
     sumTapProducts(taps, count: count, a, b, into: out, lanes: lanes)
     let overlapLast = (run - 1) % blockPixels >= blockPixels / 2
     let blocks = (run - 1) / blockPixels + (overlapLast ? 1 : 0)
@@ -69,20 +74,18 @@ func sumTapProductsSkewedRun<S: KernelScalar, ISA: InstructionSetTag, K: LastVec
             from: skew, to: K.merges ? lanes + skew - width : lanes + skew, pixels: blockPixels, taps: taps,
             runs: runs, runCount: runCount, runShape: runShape, a, b + start * pixelStride,
             pixelStride: pixelStride, into: out + start * lanes, outPixelStride: lanes, isa: ISA.self)
-        if K.merges {
-            // (`blockPixels` is 8 with a wide register file, else 4; as a
-            // constant, the kernel unrolls.)
-            @inline(__always) func merged<V: SIMD>(_: V.Type, pixels: Int) where V.Scalar == S {
-                sumTapRunsSliding(
-                    MergedVectorLoads<V>(offset: mergeOffset, keep: width - skew), pixels: pixels, runShape: 0,
-                    taps: taps, runs: runs, runCount: runCount, a, b + start * pixelStride, pixelStride: pixelStride,
-                    into: out + start * lanes, outPixelStride: lanes, lane: last)
-            }
-            if ISA.hasWideRegisterFile {
-                merged(S.Register512.self, pixels: 8)
-            } else {
-                merged(S.Register256.self, pixels: 4)
-            }
+        // (`blockPixels` is 8 with a wide register file, else 4; as a
+        // constant, the kernel unrolls.)
+        if let wideLoads {
+            sumTapRunsSliding(
+                wideLoads, pixels: 8, runShape: 0, taps: taps, runs: runs, runCount: runCount, a,
+                b + start * pixelStride, pixelStride: pixelStride, into: out + start * lanes, outPixelStride: lanes,
+                lane: last)
+        } else if let narrowLoads {
+            sumTapRunsSliding(
+                narrowLoads, pixels: 4, runShape: 0, taps: taps, runs: runs, runCount: runCount, a,
+                b + start * pixelStride, pixelStride: pixelStride, into: out + start * lanes, outPixelStride: lanes,
+                lane: last)
         }
     }
     guard overlapLast else { return (run - 1) / blockPixels * blockPixels }
