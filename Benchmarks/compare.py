@@ -246,12 +246,14 @@ class TorchPeer(PeerBase):
         # TF's SAME padding may be uneven (one more after); torch's padding
         # is even, so use ceil(total / 2) on both sides: the same output
         # shape and the same work (border values differ; only time matters).
-        _, before, after = padding_amounts(case["height"], k, s, case["padding"])
-        pad = max(before, after)
-        out_h = (case["height"] + 2 * pad - k) // s + 1
-        expected_h = case["output_shape"][1 if case["data_format"] == "NHWC" else 2]
-        if out_h != expected_h:
-            raise RuntimeError(f"no even torch padding gives TF's output height {expected_h}")
+        pad = []
+        spatial = (1, 2) if case["data_format"] == "NHWC" else (2, 3)
+        for size, axis in zip((case["height"], case["width"]), spatial):
+            _, before, after = padding_amounts(size, k, s, case["padding"])
+            pad.append(max(before, after))
+            if (size + 2 * pad[-1] - k) // s + 1 != case["output_shape"][axis]:
+                raise RuntimeError(f"no even torch padding gives TF's output size {case['output_shape'][axis]}")
+        pad = tuple(pad)
         # NHWC cases may use either memory format (whichever is faster);
         # the NCHW case keeps its data in NCHW memory, as its callers have it.
         formats = [("nchw", torch.contiguous_format)]

@@ -24,8 +24,13 @@ struct BenchCommand: ParsableCommand {
             A progress line per case goes to standard error; the table (or with --json, a JSON \
             object whose 'results' holds one record per case and operation) to standard output.
 
-            Cases (--cases takes these names, comma-separated):
+            The suite's cases (--cases takes these names, comma-separated):
             \(BenchCase.suite.map { "  \($0.name)" }.joined(separator: "\n"))
+
+            --cases also takes any layer of the same form, \
+            NxHxWxC[-mM]-kKsS[-valid][-nchw][-f64]: batch N, height H, width W, channels C, \
+            depth multiplier M (default 1), a KxK filter at stride S, SAME padding unless \
+            -valid, NHWC unless -nchw, float32 unless -f64.
 
             Example:
               dwconv bench --op backprop-input --threads 1 \\
@@ -70,7 +75,7 @@ struct BenchCommand: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Only these cases, by name, comma-separated (see the list above; --quick's tiny cases too).",
+            "Only these cases, by name, comma-separated (the suite's, --quick's, or any NxHxWxC[-mM]-kKsS[-valid][-nchw][-f64]).",
             valueName: "names"))
     var cases: String?
 
@@ -135,12 +140,14 @@ struct BenchCommand: ParsableCommand {
             throw CommandLineError("--cases must list case names separated by commas, but got '\(cases)'")
         }
         return try names.map { name in
-            guard let found = known.first(where: { $0.name == name }) else {
+            if let found = known.first(where: { $0.name == name }) { return found }
+            guard let parsed = BenchCase(name: name) else {
                 throw CommandLineError(
-                    "unknown case '\(name)' in --cases; expected one of "
-                        + known.map(\.name).joined(separator: ", "))
+                    "unknown case '\(name)' in --cases; expected a suite case (see --list) or a name of the "
+                        + "form NxHxWxC[-mM]-kKsS[-valid][-nchw][-f64] with positive numbers, e.g. 2x40x40x120-k5s1")
             }
-            return found
+            try parsed.checkShape(name)
+            return parsed
         }
     }
 

@@ -59,6 +59,43 @@ struct BenchCase: Sendable {
         return name
     }
 
+    /// Parses a case name of the form `name` produces,
+    /// `<N>x<H>x<W>x<C>[-m<M>]-k<K>s<S>[-valid][-nchw][-f64]`, so that
+    /// `--cases` can time any layer shape, not only the suite's; `nil` if
+    /// `name` is not of that form or a dimension is out of range.
+    init?(name: String) {
+        var parts = name.split(separator: "-", omittingEmptySubsequences: false)[...]
+        let dims = parts.popFirst()?.split(separator: "x", omittingEmptySubsequences: false).map { Int($0) }
+        guard let dims, dims.count == 4, let batch = dims[0], let height = dims[1], let width = dims[2],
+            let channels = dims[3]
+        else { return nil }
+        var multiplier = 1
+        if let part = parts.first, part.hasPrefix("m") {
+            guard let value = Int(part.dropFirst()) else { return nil }
+            multiplier = value
+            parts.removeFirst()
+        }
+        guard let window = parts.popFirst(), window.hasPrefix("k") else { return nil }
+        let kernelAndStride = window.dropFirst().split(separator: "s", omittingEmptySubsequences: false)
+        guard kernelAndStride.count == 2, let kernel = Int(kernelAndStride[0]), let stride = Int(kernelAndStride[1])
+        else { return nil }
+        // The optional suffixes, each at most once and in this order.
+        var suffixes = parts.map(String.init)
+        func take(_ suffix: String) -> Bool {
+            guard suffixes.first == suffix else { return false }
+            suffixes.removeFirst()
+            return true
+        }
+        let padding = take("valid") ? "VALID" : "SAME"
+        let dataFormat: DataFormat = take("nchw") ? .nchw : .nhwc
+        let dtype: BenchDType = take("f64") ? .float64 : .float32
+        let limit = 1 << 16
+        guard suffixes.isEmpty,
+            [batch, height, width, channels, multiplier, kernel, stride].allSatisfy({ (1...limit).contains($0) })
+        else { return nil }
+        self.init(batch, height, width, channels, multiplier, kernel, stride, padding, dataFormat, dtype)
+    }
+
     /// The description on progress lines, e.g. `1x56x56x144 M1 K3 s1 SAME`.
     var summary: String {
         var text = "\(batch)x\(height)x\(width)x\(channels) M\(multiplier) K\(kernel) s\(stride) \(padding)"
@@ -91,6 +128,29 @@ struct BenchCase: Sendable {
         let filter = filterShape.reduce(1, *)
         let output = try outputShape().reduce(1, *)
         return (input + filter + output) * dtype.byteWidth
+    }
+
+    /// Checks that a case parsed from a name can be timed: the library
+    /// accepts its shapes, its output is not empty, and its operands and
+    /// result take at most 1 GiB together.
+    /// - Throws: ``CommandLineError`` naming the case otherwise.
+    func checkShape(_ name: String) throws {
+        let output: [Int]
+        do {
+            output = try outputShape()
+        } catch {
+            throw CommandLineError("case '\(name)': \(error)")
+        }
+        guard !output.contains(0) else {
+            throw CommandLineError("case '\(name)' has an empty output: its filter is larger than its padded input")
+        }
+        // In Double: the products of a name's dimensions may overflow Int.
+        let elements = [inputShape, filterShape, output].map { $0.reduce(1.0) { $0 * Double($1) } }
+        let bytes = elements.reduce(0, +) * Double(dtype.byteWidth)
+        guard bytes <= Double(1 << 30) else {
+            throw CommandLineError(
+                "case '\(name)' needs \(Int(bytes / Double(1 << 20))) MiB of operands and result; the limit is 1024 MiB")
+        }
     }
 
     private func shape(_ height: Int, _ width: Int, _ channels: Int) -> [Int] {

@@ -105,11 +105,60 @@ struct BenchCommandTests {
         #expect(result.standardError.isEmpty)
     }
 
+    @Test("--cases takes any layer by name, outside the suite too")
+    func anyLayer() throws {
+        let name = "2x9x7x5-m3-k5s2-valid-nchw-f64"
+        let listed = try Workspace().run(["bench", "--list", "--json", "--cases", "\(name),1x8x6x3-k3s1"])
+        #expect(listed.exitedNormally && listed.status == 0, "\(listed)")
+        let object = try JSONSerialization.jsonObject(with: Data(listed.standardOutput.utf8))
+        let cases = try #require(object as? [[String: Any]])
+        try #require(cases.count == 2)
+        let parsed = cases[0]
+        #expect(parsed["name"] as? String == name)
+        #expect(parsed["batch"] as? Int == 2)
+        #expect(parsed["height"] as? Int == 9)
+        #expect(parsed["width"] as? Int == 7)
+        #expect(parsed["channels"] as? Int == 5)
+        #expect(parsed["multiplier"] as? Int == 3)
+        #expect(parsed["kernel"] as? Int == 5)
+        #expect(parsed["stride"] as? Int == 2)
+        #expect(parsed["padding"] as? String == "VALID")
+        #expect(parsed["data_format"] as? String == "NCHW")
+        #expect(parsed["dtype"] as? String == "float64")
+        #expect(parsed["input_shape"] as? [Int] == [2, 5, 9, 7])
+        #expect(parsed["filter_shape"] as? [Int] == [5, 5, 5, 3])
+        // VALID: (9 - 5 + 2) / 2 = 3 rows, (7 - 5 + 2) / 2 = 2 columns.
+        #expect(parsed["output_shape"] as? [Int] == [2, 15, 3, 2])
+        let plain = cases[1]
+        #expect(plain["name"] as? String == "1x8x6x3-k3s1")
+        #expect(plain["padding"] as? String == "SAME")
+        #expect(plain["data_format"] as? String == "NHWC")
+        #expect(plain["dtype"] as? String == "float32")
+        #expect(plain["multiplier"] as? Int == 1)
+        #expect(plain["output_shape"] as? [Int] == [1, 8, 6, 3])
+
+        let timed = try Workspace().run([
+            "bench", "--cases", "1x9x4x3-m2-k3s2", "--op", "backprop-input", "--repetitions", "1", "--threads", "1",
+        ])
+        #expect(timed.exitedNormally && timed.status == 0, "\(timed)")
+        let rows = timed.standardOutput.split(separator: "\n").filter { $0.hasPrefix("backprop-input ") }
+        #expect(rows.count == 1)
+        #expect(rows.first?.contains(" 1x9x4x3-m2-k3s2 ") == true)
+    }
+
     @Test(
         "Bad arguments fail with one error line",
         arguments: [
             ["bench", "--cases", "no-such-case"],
             ["bench", "--cases", ","],
+            ["bench", "--cases", "1x5x5x5-k3s0"],
+            ["bench", "--cases", "1x5x5-k3s1"],
+            ["bench", "--cases", "1x5x5x5-k3s1-f64-nchw"],
+            ["bench", "--cases", "1x5x5x5-k3"],
+            ["bench", "--cases", "1x3x3x8-k5s1-valid"],
+            ["bench", "--cases", "1x2x2x8-k3s1-valid"],
+            ["bench", "--cases", "1x65536x65536x65536-k3s1"],
+            ["bench", "--cases", "99999999999999999999x5x5x5-k3s1"],
             ["bench", "--op", "backward"],
             ["bench", "--repetitions", "0"],
             ["bench", "--threads", "0"],
