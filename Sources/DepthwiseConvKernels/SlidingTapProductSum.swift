@@ -338,10 +338,45 @@ func sumTapRunsSlidingVectors<S: KernelScalar, ISA: InstructionSetTag>(
     return j
 }
 
+/// The lanes from `j` to `end` that whole registers leave (fewer than one
+/// register's worth), in sliding blocks of narrower vectors: a half
+/// register with a wide register file, then quarter ones (SSE's and NEON's
+/// width); returns the first lane left. Channel counts such as 24, 72 or
+/// 120 end in such lanes.
+@inlinable @inline(__always)
+func sumTapRunsSlidingNarrowVectors<S: KernelScalar, ISA: InstructionSetTag>(
+    from j: Int, to end: Int, pixels: Int, taps: UnsafePointer<TapOffsets>, runs: UnsafePointer<TapRun>,
+    runCount: Int, _ a: UnsafePointer<S>, _ b: UnsafePointer<S>, pixelStride: Int,
+    into out: UnsafeMutablePointer<S>, outPixelStride: Int, isa: ISA.Type
+) -> Int {
+    var j = j
+    // (`pixels` as a constant, so the kernel unrolls.)
+    @inline(__always) func slide<V: SIMD>(_: V.Type) where V.Scalar == S {
+        if ISA.hasWideRegisterFile, pixels == 8 {
+            sumTapRunsSliding(
+                WholeVectorLoads<V>(), pixels: 8, runShape: 0, taps: taps, runs: runs, runCount: runCount, a, b,
+                pixelStride: pixelStride, into: out, outPixelStride: outPixelStride, lane: j)
+        } else {
+            for p in stride(from: 0, to: pixels, by: 4) {
+                sumTapRunsSliding(
+                    WholeVectorLoads<V>(), pixels: 4, runShape: 0, taps: taps, runs: runs, runCount: runCount, a,
+                    b + p * pixelStride, pixelStride: pixelStride, into: out + p * outPixelStride,
+                    outPixelStride: outPixelStride, lane: j)
+            }
+        }
+        j += V.scalarCount
+    }
+    if ISA.hasWideRegisterFile, j + S.Register256.scalarCount <= end { slide(S.Register256.self) }
+    while j + S.Register128.scalarCount <= end { slide(S.Register128.self) }
+    return j
+}
+
 /// ``sumTapRunsSliding(_:pixels:runShape:taps:runs:runCount:_:_:pixelStride:into:outPixelStride:lane:)``
 /// over all `lanes` lanes of a block of `pixels` pixels (8 with a wide
-/// register file, else 4): whole registers slide; the lanes left over go
-/// through ``sumTapProductsFourPixels(_:count:_:_:secondPixelStride:into:outPixelStride:lanes:isa:)``,
+/// register file, else 4): whole registers slide, then the narrower
+/// vectors of ``sumTapRunsSlidingNarrowVectors(from:to:pixels:taps:runs:runCount:_:_:pixelStride:into:outPixelStride:isa:)``;
+/// the few lanes left over go through
+/// ``sumTapProductsFourPixels(_:count:_:_:secondPixelStride:into:outPixelStride:lanes:isa:)``,
 /// which sums them in the same order.
 @inlinable @inline(__always)
 func sumTapProductsBlock<S: KernelScalar, ISA: InstructionSetTag>(
@@ -350,8 +385,12 @@ func sumTapProductsBlock<S: KernelScalar, ISA: InstructionSetTag>(
     _ a: UnsafePointer<S>, _ b: UnsafePointer<S>, pixelStride: Int,
     into out: UnsafeMutablePointer<S>, outPixelStride: Int, lanes: Int, isa: ISA.Type
 ) {
-    let j = sumTapRunsSlidingVectors(
+    var j = sumTapRunsSlidingVectors(
         from: 0, to: lanes, pixels: pixels, taps: taps, runs: runs, runCount: runCount, runShape: runShape, a, b,
+        pixelStride: pixelStride, into: out, outPixelStride: outPixelStride, isa: ISA.self)
+    guard j < lanes else { return }
+    j = sumTapRunsSlidingNarrowVectors(
+        from: j, to: lanes, pixels: pixels, taps: taps, runs: runs, runCount: runCount, a, b,
         pixelStride: pixelStride, into: out, outPixelStride: outPixelStride, isa: ISA.self)
     guard j < lanes else { return }
     for p in stride(from: 0, to: pixels, by: 4) {

@@ -21,7 +21,8 @@ public struct TapOffsets: Sendable {
 
 /// `out[j] = Σ_t a[taps[t].first + j] * b[taps[t].second + j]` for `j` in
 /// `0..<lanes`, with the sums kept in registers across all taps (four
-/// vectors at a time, then one, then scalars).
+/// vectors at a time, then one, then half and quarter vectors, then
+/// scalars).
 @inlinable @inline(__always)
 func sumTapProducts<S: KernelScalar>(
     _ taps: UnsafePointer<TapOffsets>, count: Int,
@@ -51,15 +52,11 @@ func sumTapProducts<S: KernelScalar>(
         po.storeBytes(of: acc3, toByteOffset: 3 * bytes, as: V.self)
         j += 4 * width
     }
-    while j + width <= lanes {
-        var acc = V()
-        for t in 0..<count {
-            acc = acc + UnsafeRawPointer(a + taps[t].first + j).loadUnaligned(as: V.self)
-                * UnsafeRawPointer(b + taps[t].second + j).loadUnaligned(as: V.self)
-        }
-        UnsafeMutableRawPointer(out + j).storeBytes(of: acc, as: V.self)
-        j += width
-    }
+    j = sumTapProductsVectors(V.self, from: j, taps, count: count, a, b, into: out, lanes: lanes)
+    // The last lanes in narrower vectors (channel counts such as 24, 72
+    // or 120), then one by one.
+    j = sumTapProductsVectors(S.Register256.self, from: j, taps, count: count, a, b, into: out, lanes: lanes)
+    j = sumTapProductsVectors(S.Register128.self, from: j, taps, count: count, a, b, into: out, lanes: lanes)
     while j < lanes {
         var acc: S = 0
         for t in 0..<count {
@@ -68,6 +65,27 @@ func sumTapProducts<S: KernelScalar>(
         out[j] = acc
         j += 1
     }
+}
+
+/// ``sumTapProducts(_:count:_:_:into:lanes:)`` for the lanes from `j` in
+/// whole vectors of `V` while they end by `lanes`; returns the first lane
+/// left.
+@inlinable @inline(__always)
+func sumTapProductsVectors<V: SIMD>(
+    _: V.Type, from j: Int, _ taps: UnsafePointer<TapOffsets>, count: Int,
+    _ a: UnsafePointer<V.Scalar>, _ b: UnsafePointer<V.Scalar>, into out: UnsafeMutablePointer<V.Scalar>, lanes: Int
+) -> Int where V.Scalar: KernelScalar {
+    var j = j
+    while j + V.scalarCount <= lanes {
+        var acc = V()
+        for t in 0..<count {
+            acc = acc + UnsafeRawPointer(a + taps[t].first + j).loadUnaligned(as: V.self)
+                * UnsafeRawPointer(b + taps[t].second + j).loadUnaligned(as: V.self)
+        }
+        UnsafeMutableRawPointer(out + j).storeBytes(of: acc, as: V.self)
+        j += V.scalarCount
+    }
+    return j
 }
 
 /// ``sumTapProducts(_:count:_:_:into:lanes:)`` for four pixels whose taps
@@ -118,7 +136,42 @@ func sumTapProductsFourPixels<S: KernelScalar, ISA: InstructionSetTag>(
             j += 2 * width
         }
     }
-    while j + width <= lanes {
+    j = sumTapProductsFourPixelVectors(
+        V.self, from: j, taps, count: count, a, b, secondPixelStride: secondPixelStride, into: out,
+        outPixelStride: outPixelStride, lanes: lanes)
+    j = sumTapProductsFourPixelVectors(
+        S.Register256.self, from: j, taps, count: count, a, b, secondPixelStride: secondPixelStride, into: out,
+        outPixelStride: outPixelStride, lanes: lanes)
+    j = sumTapProductsFourPixelVectors(
+        S.Register128.self, from: j, taps, count: count, a, b, secondPixelStride: secondPixelStride, into: out,
+        outPixelStride: outPixelStride, lanes: lanes)
+    while j < lanes {
+        for p in 0..<4 {
+            var acc: S = 0
+            for t in 0..<count {
+                acc = acc + a[taps[t].first + j] * b[taps[t].second + p * secondPixelStride + j]
+            }
+            out[p * outPixelStride + j] = acc
+        }
+        j += 1
+    }
+}
+
+/// ``sumTapProductsFourPixels(_:count:_:_:secondPixelStride:into:outPixelStride:lanes:isa:)``
+/// for the lanes from `j` in whole vectors of `V` while they end by
+/// `lanes`; returns the first lane left.
+@inlinable @inline(__always)
+func sumTapProductsFourPixelVectors<V: SIMD>(
+    _: V.Type, from j: Int, _ taps: UnsafePointer<TapOffsets>, count: Int,
+    _ a: UnsafePointer<V.Scalar>, _ b: UnsafePointer<V.Scalar>, secondPixelStride: Int,
+    into out: UnsafeMutablePointer<V.Scalar>, outPixelStride: Int, lanes: Int
+) -> Int where V.Scalar: KernelScalar {
+    @inline(__always) func load(_ p: UnsafePointer<V.Scalar>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+    @inline(__always) func store(_ v: V, _ p: UnsafeMutablePointer<V.Scalar>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self)
+    }
+    var j = j
+    while j + V.scalarCount <= lanes {
         var a0 = V(), a1 = V(), a2 = V(), a3 = V()
         for t in 0..<count {
             let w = load(a + taps[t].first + j)
@@ -132,16 +185,7 @@ func sumTapProductsFourPixels<S: KernelScalar, ISA: InstructionSetTag>(
         store(a1, out + outPixelStride + j)
         store(a2, out + 2 * outPixelStride + j)
         store(a3, out + 3 * outPixelStride + j)
-        j += width
+        j += V.scalarCount
     }
-    while j < lanes {
-        for p in 0..<4 {
-            var acc: S = 0
-            for t in 0..<count {
-                acc = acc + a[taps[t].first + j] * b[taps[t].second + p * secondPixelStride + j]
-            }
-            out[p * outPixelStride + j] = acc
-        }
-        j += 1
-    }
+    return j
 }
