@@ -40,7 +40,8 @@ func randomConfigurations(count: Int, seed: UInt64) -> [ReferenceConvolution] {
 /// the input gradient at any stride), runs broken by dilation, and lane
 /// counts with whole 64- and 32-byte registers plus a remainder; wide
 /// NCHW rows; and filters large enough for zero-padded staged rows (16 taps
-/// or more per stride phase), where small filters read in place.
+/// or more per stride phase), where small filters read in place; and pixels
+/// 2 KiB apart, which the filter gradient stages with a padded stride.
 let kernelShapeConfigurations: [ReferenceConvolution] = [
     ReferenceConvolution(
         batch: 1, height: 6, width: 27, channels: 37, multiplier: 1, filterHeight: 5, filterWidth: 5,
@@ -71,4 +72,12 @@ let kernelShapeConfigurations: [ReferenceConvolution] = [
     ReferenceConvolution(
         batch: 2, height: 4, width: 93, channels: 2, multiplier: 1, filterHeight: 2, filterWidth: 5,
         strideHeight: 2, strideWidth: 1, dilationHeight: 2, dilationWidth: 3, padding: .valid, dataFormat: .nchw),
+    // Pixels a multiple of 2 KiB apart (in Float; 4 KiB in Double): the
+    // filter gradient stages them with a padded stride.
+    ReferenceConvolution(
+        batch: 2, height: 4, width: 6, channels: 512, multiplier: 1, filterHeight: 3, filterWidth: 3,
+        strideHeight: 1, strideWidth: 1, dilationHeight: 1, dilationWidth: 1, padding: .same, dataFormat: .nhwc),
+    ReferenceConvolution(
+        batch: 1, height: 5, width: 7, channels: 128, multiplier: 4, filterHeight: 3, filterWidth: 3,
+        strideHeight: 2, strideWidth: 2, dilationHeight: 1, dilationWidth: 1, padding: .same, dataFormat: .nhwc),
 ]
