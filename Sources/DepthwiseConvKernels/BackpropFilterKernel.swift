@@ -214,6 +214,9 @@ func filterGradientRowGroup<S: KernelScalar, V: FilterGradientLanes, ISA: Instru
             space.stageOutputGradient(g, outBackprop + i * ow * lanes, row: i)
         }
         space.tapCounts[i] = count
+        space.rowSteps[i] = i > 0
+            ? filterGradientRowStep(descriptors - taps, count: space.tapCounts[i - 1], descriptors, count: count)
+            : nil
         // Only a prefix or a suffix may be left out of the run.
         if clear, skewedUpper == 0 || skewedUpper == i {
             skewedLower = min(skewedLower, i)
@@ -231,8 +234,17 @@ func filterGradientRowGroup<S: KernelScalar, V: FilterGradientLanes, ISA: Instru
     @inline(__always) func passes<W: FilterGradientLanes, L: FilterGradientLoading>(
         _: W.Type, _: L.Type, lane: Int, rows rowRange: Range<Int>, wrap: FilterGradientWrap<W>
     ) where W.Element == S {
-        for i in rowRange {
+        var i = rowRange.lowerBound
+        while i < rowRange.upperBound {
             let count = space.tapCounts[i]
+            // The rows after `i` whose taps are row i's moved by one offset
+            // keep the sums in registers: one pass over all of them.
+            var rows = 1
+            let rowStep = i + 1 < rowRange.upperBound ? space.rowSteps[i + 1] ?? 0 : 0
+            while i + rows < rowRange.upperBound, let step = space.rowSteps[i + rows], step == rowStep {
+                rows += 1
+            }
+            defer { i += rows }
             guard count > 0 else { continue }
             let groups = (count + 8) / 9
             for group in 0..<groups {
@@ -240,8 +252,8 @@ func filterGradientRowGroup<S: KernelScalar, V: FilterGradientLanes, ISA: Instru
                 filterGradientPass(
                     W.self, L.self, ISA.self, size: count * (group + 1) / groups - first,
                     taps: space.descriptors + i * taps + first, lane: lane,
-                    dy: dy + i * ow * dyStep, dyStep: dyStep, xStep: xStep, width: ow,
-                    partial: partial, wrap: wrap)
+                    dy: dy + i * ow * dyStep, dyStep: dyStep, xStep: xStep, width: ow, rows: rows,
+                    xRowStep: rowStep, dyRowStep: ow * dyStep, partial: partial, wrap: wrap)
             }
         }
     }
@@ -291,58 +303,89 @@ func filterGradientRowGroup<S: KernelScalar, V: FilterGradientLanes, ISA: Instru
     unskewedPasses(rows: skewed.upperBound..<rows)
 }
 
-/// ``filterGradientPass(_:_:_:_:taps:lane:dy:dyStep:xStep:width:partial:wrap:)``
+/// The element offset by which `current`'s taps read past `previous`'s,
+/// when the two rows have the same taps and every input moves by that one
+/// offset; else `nil`. Such rows can share one pass, their sums kept in
+/// registers. (A tap's valid columns depend on its filter column only, so
+/// equal sums mean equal columns.)
+@inlinable
+func filterGradientRowStep<S>(
+    _ previous: UnsafePointer<FilterGradientTap<S>>, count previousCount: Int,
+    _ current: UnsafePointer<FilterGradientTap<S>>, count: Int
+) -> Int? {
+    guard count > 0, count == previousCount else { return nil }
+    let step = previous[0].x.distance(to: current[0].x)
+    for t in 0..<count {
+        let a = previous[t], b = current[t]
+        guard a.acc == b.acc, a.x.distance(to: b.x) == step else { return nil }
+    }
+    return step
+}
+
+/// ``filterGradientPass(_:_:_:_:taps:lane:dy:dyStep:xStep:width:rows:xRowStep:dyRowStep:partial:wrap:)``
 /// for a run-time tap count of 1 to 9.
 @inlinable @inline(__always)
 func filterGradientPass<V: FilterGradientLanes, L: FilterGradientLoading, ISA: InstructionSetTag>(
     _: V.Type, _: L.Type, _: ISA.Type, size: Int, taps: UnsafePointer<FilterGradientTap<V.Element>>, lane: Int,
-    dy: UnsafePointer<V.Element>, dyStep: Int, xStep: Int, width: Int, partial: UnsafeMutablePointer<V.Element>,
-    wrap: FilterGradientWrap<V>
+    dy: UnsafePointer<V.Element>, dyStep: Int, xStep: Int, width: Int, rows: Int, xRowStep: Int, dyRowStep: Int,
+    partial: UnsafeMutablePointer<V.Element>, wrap: FilterGradientWrap<V>
 ) {
     switch size {
     case 1:
         filterGradientPass(
             V.self, FilterGradientTaps1.self, L.self, ISA.self, taps: taps, lane: lane, dy: dy,
-            dyStep: dyStep, xStep: xStep, width: width, partial: partial, wrap: wrap)
+            dyStep: dyStep, xStep: xStep, width: width, rows: rows, xRowStep: xRowStep, dyRowStep: dyRowStep,
+            partial: partial, wrap: wrap)
     case 2:
         filterGradientPass(
             V.self, FilterGradientTaps2.self, L.self, ISA.self, taps: taps, lane: lane, dy: dy,
-            dyStep: dyStep, xStep: xStep, width: width, partial: partial, wrap: wrap)
+            dyStep: dyStep, xStep: xStep, width: width, rows: rows, xRowStep: xRowStep, dyRowStep: dyRowStep,
+            partial: partial, wrap: wrap)
     case 3:
         filterGradientPass(
             V.self, FilterGradientTaps3.self, L.self, ISA.self, taps: taps, lane: lane, dy: dy,
-            dyStep: dyStep, xStep: xStep, width: width, partial: partial, wrap: wrap)
+            dyStep: dyStep, xStep: xStep, width: width, rows: rows, xRowStep: xRowStep, dyRowStep: dyRowStep,
+            partial: partial, wrap: wrap)
     case 4:
         filterGradientPass(
             V.self, FilterGradientTaps4.self, L.self, ISA.self, taps: taps, lane: lane, dy: dy,
-            dyStep: dyStep, xStep: xStep, width: width, partial: partial, wrap: wrap)
+            dyStep: dyStep, xStep: xStep, width: width, rows: rows, xRowStep: xRowStep, dyRowStep: dyRowStep,
+            partial: partial, wrap: wrap)
     case 5:
         filterGradientPass(
             V.self, FilterGradientTaps5.self, L.self, ISA.self, taps: taps, lane: lane, dy: dy,
-            dyStep: dyStep, xStep: xStep, width: width, partial: partial, wrap: wrap)
+            dyStep: dyStep, xStep: xStep, width: width, rows: rows, xRowStep: xRowStep, dyRowStep: dyRowStep,
+            partial: partial, wrap: wrap)
     case 6:
         filterGradientPass(
             V.self, FilterGradientTaps6.self, L.self, ISA.self, taps: taps, lane: lane, dy: dy,
-            dyStep: dyStep, xStep: xStep, width: width, partial: partial, wrap: wrap)
+            dyStep: dyStep, xStep: xStep, width: width, rows: rows, xRowStep: xRowStep, dyRowStep: dyRowStep,
+            partial: partial, wrap: wrap)
     case 7:
         filterGradientPass(
             V.self, FilterGradientTaps7.self, L.self, ISA.self, taps: taps, lane: lane, dy: dy,
-            dyStep: dyStep, xStep: xStep, width: width, partial: partial, wrap: wrap)
+            dyStep: dyStep, xStep: xStep, width: width, rows: rows, xRowStep: xRowStep, dyRowStep: dyRowStep,
+            partial: partial, wrap: wrap)
     case 8:
         filterGradientPass(
             V.self, FilterGradientTaps8.self, L.self, ISA.self, taps: taps, lane: lane, dy: dy,
-            dyStep: dyStep, xStep: xStep, width: width, partial: partial, wrap: wrap)
+            dyStep: dyStep, xStep: xStep, width: width, rows: rows, xRowStep: xRowStep, dyRowStep: dyRowStep,
+            partial: partial, wrap: wrap)
     case 9:
         filterGradientPass(
             V.self, FilterGradientTaps9.self, L.self, ISA.self, taps: taps, lane: lane, dy: dy,
-            dyStep: dyStep, xStep: xStep, width: width, partial: partial, wrap: wrap)
+            dyStep: dyStep, xStep: xStep, width: width, rows: rows, xRowStep: xRowStep, dyRowStep: dyRowStep,
+            partial: partial, wrap: wrap)
     default: break
     }
 }
 
-/// One pass along an output row for one lane block and `N.value` taps (1 to
-/// 9): adds `x[tap, ow] * dy[ow]` to each tap's sums, `ow` ascending. The
-/// sums are loaded from `partial` first and stored back after. `L` says how
+/// One pass along `rows` output rows for one lane block and `N.value` taps
+/// (1 to 9): adds `x[tap, ow] * dy[ow]` to each tap's sums, row by row, `ow`
+/// ascending. Row `r` reads its inputs `r * xRowStep` elements and its
+/// output gradient `r * dyRowStep` elements past the first row's. The sums
+/// are loaded from `partial` first and stored back after the last row, so
+/// rows with the same taps (small images) keep them in registers. `L` says how
 /// the vectors are loaded: where they are, or for the wrapped block of
 /// lane-skewed passes (``FilterGradientWrap``). Not inlined: one function per
 /// tap count and lane type keeps the callers small.
@@ -351,8 +394,8 @@ func filterGradientPass<
     V: FilterGradientLanes, N: FilterGradientTapCount, L: FilterGradientLoading, ISA: InstructionSetTag
 >(
     _: V.Type, _: N.Type, _: L.Type, _: ISA.Type, taps: UnsafePointer<FilterGradientTap<V.Element>>, lane: Int,
-    dy: UnsafePointer<V.Element>, dyStep: Int, xStep: Int, width: Int, partial: UnsafeMutablePointer<V.Element>,
-    wrap: FilterGradientWrap<V>
+    dy: UnsafePointer<V.Element>, dyStep: Int, xStep: Int, width: Int, rows: Int, xRowStep: Int, dyRowStep: Int,
+    partial: UnsafeMutablePointer<V.Element>, wrap: FilterGradientWrap<V>
 ) {
     typealias S = V.Element
     let k = N.value
@@ -396,126 +439,131 @@ func filterGradientPass<
     if k > 7 { lo = max(lo, t7.lo); hi = min(hi, t7.hi) }
     if k > 8 { lo = max(lo, t8.lo); hi = min(hi, t8.hi) }
     hi = max(hi, lo)
-    let x0 = t0.x + lane
-    let x1 = t1.x + lane
-    let x2 = t2.x + lane
-    let x3 = t3.x + lane
-    let x4 = t4.x + lane
-    let x5 = t5.x + lane
-    let x6 = t6.x + lane
-    let x7 = t7.x + lane
-    let x8 = t8.x + lane
-    let d = dy + lane
-    // In lockstep the wrapped lanes past `keep` are the next column's: a
-    // tap's first column adds only those one column early, and its last
-    // column adds only the others.
-    @inline(__always) func add(_ a: inout V, _ t: FilterGradientTap<S>, _ x: UnsafePointer<S>, _ ow: Int, _ dv: V) {
-        if L.lockstep {
-            guard ow >= t.lo &- 1, ow < t.hi else { return }
-            let sum = a + load(x + (ow &- t.lo) &* xStep) * dv
-            if ow == t.lo &- 1 {
-                a = a.replacingLanes(with: sum, where: wrap.mask)
-            } else if ow == t.hi &- 1 {
-                a = sum.replacingLanes(with: a, where: wrap.mask)
-            } else {
-                a = sum
-            }
-        } else if ow >= t.lo, ow < t.hi {
-            a = a + load(x + (ow &- t.lo) &* xStep) * dv
-        }
-    }
-    // The sums are parameters, not captures: a captured `var` in a function
-    // the optimizer leaves out of line is boxed and checked at run time.
-    @inline(__always) func border(
-        _ ow: Int, _ a0: inout V, _ a1: inout V, _ a2: inout V, _ a3: inout V, _ a4: inout V, _ a5: inout V,
-        _ a6: inout V, _ a7: inout V, _ a8: inout V
-    ) {
-        let dv = load(d + ow &* dyStep)
-        add(&a0, t0, x0, ow, dv)
-        if k > 1 { add(&a1, t1, x1, ow, dv) }
-        if k > 2 { add(&a2, t2, x2, ow, dv) }
-        if k > 3 { add(&a3, t3, x3, ow, dv) }
-        if k > 4 { add(&a4, t4, x4, ow, dv) }
-        if k > 5 { add(&a5, t5, x5, ow, dv) }
-        if k > 6 { add(&a6, t6, x6, ow, dv) }
-        if k > 7 { add(&a7, t7, x7, ow, dv) }
-        if k > 8 { add(&a8, t8, x8, ow, dv) }
-    }
-    // Columns `lo..<end` add whole vectors for every tap.
-    let end = L.lockstep ? max(lo, hi &- 1) : hi
-    var ow = L.lockstep ? -1 : 0
-    while ow < lo {
-        border(ow, &a0, &a1, &a2, &a3, &a4, &a5, &a6, &a7, &a8)
-        ow += 1
-    }
-    if lo < end {
-        let b0 = x0 + (lo - t0.lo) * xStep
-        let b1 = k > 1 ? x1 + (lo - t1.lo) * xStep : x0
-        let b2 = k > 2 ? x2 + (lo - t2.lo) * xStep : x0
-        let b3 = k > 3 ? x3 + (lo - t3.lo) * xStep : x0
-        let b4 = k > 4 ? x4 + (lo - t4.lo) * xStep : x0
-        let b5 = k > 5 ? x5 + (lo - t5.lo) * xStep : x0
-        let b6 = k > 6 ? x6 + (lo - t6.lo) * xStep : x0
-        let b7 = k > 7 ? x7 + (lo - t7.lo) * xStep : x0
-        let b8 = k > 8 ? x8 + (lo - t8.lo) * xStep : x0
-        var e = 0
-        var f = lo * dyStep
-        var column = lo
-        // 3x3 at unit stride and dilation: each filter row's three taps read
-        // adjacent pixels, so four columns at a time need six input vectors
-        // per row instead of twelve. Each sum still adds its columns in
-        // ascending order.
-        if ISA.hasWideRegisterFile, k % 3 == 0, b1 == b0 + xStep, b2 == b1 + xStep,
-            k < 6 || (b4 == b3 + xStep && b5 == b4 + xStep), k < 9 || (b7 == b6 + xStep && b8 == b7 + xStep)
-        {
-            @inline(__always) func row(
-                _ b: UnsafePointer<S>, _ s0: inout V, _ s1: inout V, _ s2: inout V, _ dv0: V, _ dv1: V, _ dv2: V,
-                _ dv3: V
-            ) {
-                let x0 = load(b + e), x1 = load(b + (e &+ xStep)), x2 = load(b + (e &+ 2 &* xStep))
-                let x3 = load(b + (e &+ 3 &* xStep)), x4 = load(b + (e &+ 4 &* xStep))
-                let x5 = load(b + (e &+ 5 &* xStep))
-                // Tap `kw` reads columns `kw...kw + 3` of the window.
-                @inline(__always) func add(_ s: inout V, _ c0: V, _ c1: V, _ c2: V, _ c3: V) {
-                    s = s + c0 * dv0
-                    s = s + c1 * dv1
-                    s = s + c2 * dv2
-                    s = s + c3 * dv3
+    var rowX = 0, rowDy = 0
+    for _ in 0..<rows {
+        let x0 = t0.x + lane + rowX
+        let x1 = t1.x + lane + rowX
+        let x2 = t2.x + lane + rowX
+        let x3 = t3.x + lane + rowX
+        let x4 = t4.x + lane + rowX
+        let x5 = t5.x + lane + rowX
+        let x6 = t6.x + lane + rowX
+        let x7 = t7.x + lane + rowX
+        let x8 = t8.x + lane + rowX
+        let d = dy + lane + rowDy
+        // In lockstep the wrapped lanes past `keep` are the next column's: a
+        // tap's first column adds only those one column early, and its last
+        // column adds only the others.
+        @inline(__always) func add(_ a: inout V, _ t: FilterGradientTap<S>, _ x: UnsafePointer<S>, _ ow: Int, _ dv: V) {
+            if L.lockstep {
+                guard ow >= t.lo &- 1, ow < t.hi else { return }
+                let sum = a + load(x + (ow &- t.lo) &* xStep) * dv
+                if ow == t.lo &- 1 {
+                    a = a.replacingLanes(with: sum, where: wrap.mask)
+                } else if ow == t.hi &- 1 {
+                    a = sum.replacingLanes(with: a, where: wrap.mask)
+                } else {
+                    a = sum
                 }
-                add(&s0, x0, x1, x2, x3)
-                add(&s1, x1, x2, x3, x4)
-                add(&s2, x2, x3, x4, x5)
-            }
-            while end - column >= 4 {
-                let dv0 = load(d + f), dv1 = load(d + (f &+ dyStep))
-                let dv2 = load(d + (f &+ 2 &* dyStep)), dv3 = load(d + (f &+ 3 &* dyStep))
-                row(b0, &a0, &a1, &a2, dv0, dv1, dv2, dv3)
-                if k > 3 { row(b3, &a3, &a4, &a5, dv0, dv1, dv2, dv3) }
-                if k > 6 { row(b6, &a6, &a7, &a8, dv0, dv1, dv2, dv3) }
-                e = e &+ 4 &* xStep
-                f = f &+ 4 &* dyStep
-                column += 4
+            } else if ow >= t.lo, ow < t.hi {
+                a = a + load(x + (ow &- t.lo) &* xStep) * dv
             }
         }
-        for _ in column..<end {
-            let dv = load(d + f)
-            a0 = a0 + load(b0 + e) * dv
-            if k > 1 { a1 = a1 + load(b1 + e) * dv }
-            if k > 2 { a2 = a2 + load(b2 + e) * dv }
-            if k > 3 { a3 = a3 + load(b3 + e) * dv }
-            if k > 4 { a4 = a4 + load(b4 + e) * dv }
-            if k > 5 { a5 = a5 + load(b5 + e) * dv }
-            if k > 6 { a6 = a6 + load(b6 + e) * dv }
-            if k > 7 { a7 = a7 + load(b7 + e) * dv }
-            if k > 8 { a8 = a8 + load(b8 + e) * dv }
-            e = e &+ xStep
-            f = f &+ dyStep
+        // The sums are parameters, not captures: a captured `var` in a function
+        // the optimizer leaves out of line is boxed and checked at run time.
+        @inline(__always) func border(
+            _ ow: Int, _ a0: inout V, _ a1: inout V, _ a2: inout V, _ a3: inout V, _ a4: inout V, _ a5: inout V,
+            _ a6: inout V, _ a7: inout V, _ a8: inout V
+        ) {
+            let dv = load(d + ow &* dyStep)
+            add(&a0, t0, x0, ow, dv)
+            if k > 1 { add(&a1, t1, x1, ow, dv) }
+            if k > 2 { add(&a2, t2, x2, ow, dv) }
+            if k > 3 { add(&a3, t3, x3, ow, dv) }
+            if k > 4 { add(&a4, t4, x4, ow, dv) }
+            if k > 5 { add(&a5, t5, x5, ow, dv) }
+            if k > 6 { add(&a6, t6, x6, ow, dv) }
+            if k > 7 { add(&a7, t7, x7, ow, dv) }
+            if k > 8 { add(&a8, t8, x8, ow, dv) }
         }
-    }
-    ow = end
-    while ow < width {
-        border(ow, &a0, &a1, &a2, &a3, &a4, &a5, &a6, &a7, &a8)
-        ow += 1
+        // Columns `lo..<end` add whole vectors for every tap.
+        let end = L.lockstep ? max(lo, hi &- 1) : hi
+        var ow = L.lockstep ? -1 : 0
+        while ow < lo {
+            border(ow, &a0, &a1, &a2, &a3, &a4, &a5, &a6, &a7, &a8)
+            ow += 1
+        }
+        if lo < end {
+            let b0 = x0 + (lo - t0.lo) * xStep
+            let b1 = k > 1 ? x1 + (lo - t1.lo) * xStep : x0
+            let b2 = k > 2 ? x2 + (lo - t2.lo) * xStep : x0
+            let b3 = k > 3 ? x3 + (lo - t3.lo) * xStep : x0
+            let b4 = k > 4 ? x4 + (lo - t4.lo) * xStep : x0
+            let b5 = k > 5 ? x5 + (lo - t5.lo) * xStep : x0
+            let b6 = k > 6 ? x6 + (lo - t6.lo) * xStep : x0
+            let b7 = k > 7 ? x7 + (lo - t7.lo) * xStep : x0
+            let b8 = k > 8 ? x8 + (lo - t8.lo) * xStep : x0
+            var e = 0
+            var f = lo * dyStep
+            var column = lo
+            // 3x3 at unit stride and dilation: each filter row's three taps read
+            // adjacent pixels, so four columns at a time need six input vectors
+            // per row instead of twelve. Each sum still adds its columns in
+            // ascending order.
+            if ISA.hasWideRegisterFile, k % 3 == 0, b1 == b0 + xStep, b2 == b1 + xStep,
+                k < 6 || (b4 == b3 + xStep && b5 == b4 + xStep), k < 9 || (b7 == b6 + xStep && b8 == b7 + xStep)
+            {
+                @inline(__always) func row(
+                    _ b: UnsafePointer<S>, _ s0: inout V, _ s1: inout V, _ s2: inout V, _ dv0: V, _ dv1: V, _ dv2: V,
+                    _ dv3: V
+                ) {
+                    let x0 = load(b + e), x1 = load(b + (e &+ xStep)), x2 = load(b + (e &+ 2 &* xStep))
+                    let x3 = load(b + (e &+ 3 &* xStep)), x4 = load(b + (e &+ 4 &* xStep))
+                    let x5 = load(b + (e &+ 5 &* xStep))
+                    // Tap `kw` reads columns `kw...kw + 3` of the window.
+                    @inline(__always) func add(_ s: inout V, _ c0: V, _ c1: V, _ c2: V, _ c3: V) {
+                        s = s + c0 * dv0
+                        s = s + c1 * dv1
+                        s = s + c2 * dv2
+                        s = s + c3 * dv3
+                    }
+                    add(&s0, x0, x1, x2, x3)
+                    add(&s1, x1, x2, x3, x4)
+                    add(&s2, x2, x3, x4, x5)
+                }
+                while end - column >= 4 {
+                    let dv0 = load(d + f), dv1 = load(d + (f &+ dyStep))
+                    let dv2 = load(d + (f &+ 2 &* dyStep)), dv3 = load(d + (f &+ 3 &* dyStep))
+                    row(b0, &a0, &a1, &a2, dv0, dv1, dv2, dv3)
+                    if k > 3 { row(b3, &a3, &a4, &a5, dv0, dv1, dv2, dv3) }
+                    if k > 6 { row(b6, &a6, &a7, &a8, dv0, dv1, dv2, dv3) }
+                    e = e &+ 4 &* xStep
+                    f = f &+ 4 &* dyStep
+                    column += 4
+                }
+            }
+            for _ in column..<end {
+                let dv = load(d + f)
+                a0 = a0 + load(b0 + e) * dv
+                if k > 1 { a1 = a1 + load(b1 + e) * dv }
+                if k > 2 { a2 = a2 + load(b2 + e) * dv }
+                if k > 3 { a3 = a3 + load(b3 + e) * dv }
+                if k > 4 { a4 = a4 + load(b4 + e) * dv }
+                if k > 5 { a5 = a5 + load(b5 + e) * dv }
+                if k > 6 { a6 = a6 + load(b6 + e) * dv }
+                if k > 7 { a7 = a7 + load(b7 + e) * dv }
+                if k > 8 { a8 = a8 + load(b8 + e) * dv }
+                e = e &+ xStep
+                f = f &+ dyStep
+            }
+        }
+        ow = end
+        while ow < width {
+            border(ow, &a0, &a1, &a2, &a3, &a4, &a5, &a6, &a7, &a8)
+            ow += 1
+        }
+        rowX = rowX &+ xRowStep
+        rowDy = rowDy &+ dyRowStep
     }
     @inline(__always) func store(_ v: V, _ t: FilterGradientTap<S>) {
         if L.wraps {
@@ -569,6 +617,11 @@ struct FilterGradientWorkspace<S: KernelScalar, ISA: InstructionSetTag> {
     /// `rowsPerGroup * taps` tap descriptors and per row their count.
     @usableFromInline let descriptors: UnsafeMutablePointer<FilterGradientTap<S>>
     @usableFromInline let tapCounts: UnsafeMutablePointer<Int>
+    /// Per row of a group, `rowsPerGroup` entries: the element offset from
+    /// the previous row's tap inputs to this row's, when this row's taps are
+    /// the previous row's with every input moved by that one offset; else
+    /// `nil` (see ``filterGradientRowStep(_:count:_:count:)``).
+    @usableFromInline let rowSteps: UnsafeMutablePointer<Int?>
     /// Elements from one pixel to the next: `C * M` rounded up to 64 bytes,
     /// plus 64 bytes when that is a multiple of 2 KiB. A lane block's pass
     /// reads the same lanes of many pixels; 2 KiB apart (C = 512 or 1024 in
@@ -605,6 +658,7 @@ struct FilterGradientWorkspace<S: KernelScalar, ISA: InstructionSetTag> {
         let keysAt = layout.reserve(Int.self, count: slots)
         let descriptorsAt = layout.reserve(FilterGradientTap<S>.self, count: descriptorCount)
         let tapCountsAt = layout.reserve(Int.self, count: rowsPerGroup)
+        let rowStepsAt = layout.reserve(Int?.self, count: rowsPerGroup)
         let laneBoundsAt = layout.reserve(Int.self, count: 2)
         block = ScratchPool.shared.take(bytes: layout.bytes)
         inputRows = ScratchPool.bind(block, at: inputRowsAt, to: S.self, count: inputRowsCount)
@@ -614,6 +668,7 @@ struct FilterGradientWorkspace<S: KernelScalar, ISA: InstructionSetTag> {
         descriptors = ScratchPool.bind(
             block, at: descriptorsAt, to: FilterGradientTap<S>.self, count: descriptorCount)
         tapCounts = ScratchPool.bind(block, at: tapCountsAt, to: Int.self, count: rowsPerGroup)
+        rowSteps = ScratchPool.bind(block, at: rowStepsAt, to: Int?.self, count: rowsPerGroup)
         laneBounds = ScratchPool.bind(block, at: laneBoundsAt, to: Int.self, count: 2)
         laneBounds.initialize(repeating: 0, count: 2)
     }
