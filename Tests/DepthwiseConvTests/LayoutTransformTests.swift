@@ -1,14 +1,34 @@
-import DepthwiseConvKernels
+@testable import DepthwiseConvKernels
 import Testing
 
 /// The register-tiled plane transpose used for NCHW staging against the
 /// obvious definition, on sizes with and without partial tiles.
 @Suite struct LayoutTransformTests {
-    @Test(arguments: [(1, 16, 16), (2, 33, 47), (1, 5, 100), (3, 64, 17), (1, 144, 196), (2, 1, 1)])
+    /// The last three store 1 KiB or more apart, so they go through rows
+    /// (`transposeStoresCrowd`): 2 and 3 chunks, with and without columns
+    /// left over from the tiles.
+    @Test(arguments: [
+        (1, 16, 16), (2, 33, 47), (1, 5, 100), (3, 64, 17), (1, 144, 196), (2, 1, 1),
+        (2, 512, 37), (1, 768, 64), (3, 256, 61),
+    ])
     func transposeMatchesDefinition(batch: Int, rows: Int, columns: Int) {
+        check(Float.self, batch: batch, rows: rows, columns: columns)
+        check(Double.self, batch: batch, rows: rows, columns: columns)
+    }
+
+    @Test func throughRowsOnlyWhereStoresCrowd() {
+        #expect(transposeStoresCrowd(rows: 1024, columns: 64, scalarBytes: 4))
+        #expect(transposeStoresCrowd(rows: 256, columns: 784, scalarBytes: 4))
+        #expect(!transposeStoresCrowd(rows: 128, columns: 784, scalarBytes: 4))
+        #expect(!transposeStoresCrowd(rows: 12544, columns: 32, scalarBytes: 4))
+        #expect(!transposeStoresCrowd(rows: 1000, columns: 64, scalarBytes: 4))
+        #expect(!transposeStoresCrowd(rows: Int.max / 2, columns: 64, scalarBytes: 4))
+    }
+
+    private func check<S: KernelScalar>(_: S.Type, batch: Int, rows: Int, columns: Int) {
         let count = batch * rows * columns
-        let source = (0..<count).map { Float($0) }
-        var destination = [Float](repeating: -1, count: count)
+        let source = (0..<count).map { S($0) }
+        var destination = [S](repeating: -1, count: count)
         source.withUnsafeBufferPointer { s in
             destination.withUnsafeMutableBufferPointer { d in
                 transposePlanes(
@@ -16,7 +36,7 @@ import Testing
                     isa: BaselineISA.self)
             }
         }
-        var expected = [Float](repeating: 0, count: count)
+        var expected = [S](repeating: 0, count: count)
         for n in 0..<batch {
             for i in 0..<rows {
                 for j in 0..<columns {
@@ -24,6 +44,6 @@ import Testing
                 }
             }
         }
-        #expect(destination == expected)
+        #expect(destination == expected, "\(S.self) \(batch)x\(rows)x\(columns)")
     }
 }
