@@ -313,6 +313,8 @@ func sumTapRunsSlidingVectors<S: KernelScalar, ISA: InstructionSetTag>(
                 case -3: slide(-3)
                 case 5: slide(5)
                 case -5: slide(-5)
+                case 7: slide(7)
+                case -7: slide(-7)
                 default: slide(0)
                 }
             } else {
