@@ -72,6 +72,11 @@ let kernelShapeConfigurations: [ReferenceConvolution] = [
     ReferenceConvolution(
         batch: 2, height: 4, width: 93, channels: 2, multiplier: 1, filterHeight: 2, filterWidth: 5,
         strideHeight: 2, strideWidth: 1, dilationHeight: 2, dilationWidth: 3, padding: .valid, dataFormat: .nchw),
+    // 7x7 at unit stride: runs of 7 taps, ascending (forward) and
+    // descending (input gradient).
+    ReferenceConvolution(
+        batch: 1, height: 9, width: 30, channels: 19, multiplier: 1, filterHeight: 7, filterWidth: 7,
+        strideHeight: 1, strideWidth: 1, dilationHeight: 1, dilationWidth: 1, padding: .same, dataFormat: .nhwc),
     // Pixels a multiple of 2 KiB apart (in Float; 4 KiB in Double): the
     // filter gradient stages them with a padded stride.
     ReferenceConvolution(
