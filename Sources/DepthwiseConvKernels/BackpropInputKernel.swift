@@ -51,7 +51,12 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
     // stride phase then has the same taps, and all go through the
     // multi-pixel kernels.
     let slotCount = rowTaps.maxCount
-    let padded = paddedRowsPayOff(
+    // Pixels of fewer than half a 32-byte vector go in groups whose lanes
+    // fill whole vectors (see `sumGroupedPixelRow`), on padded rows.
+    let pixelGrouping = m == 1 && g.strideWidth == 1
+        ? pixelGroup(channels: lanes, S.self).flatMap { $0 <= g.inputWidth ? $0 : nil } : nil
+    let groupable = pixelGrouping != nil && allFinite(givenFilter, count: g.filterCount)
+    let padded = groupable || paddedRowsPayOff(
         g, resultRowPixels: g.inputWidth, operand: outBackprop, lanes: lanes,
         operandReads: g.filterHeight &* g.filterWidth, skewed: skewable > 0, filter: givenFilter,
         filterCount: g.filterCount)
@@ -70,6 +75,11 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
     let kernelFilter = KernelFilter(givenFilter, g, skew: staging == nil ? skewable : 0, ISA.self)
     defer { kernelFilter.deallocate() }
     let filter = kernelFilter.base
+    let group = staging != nil && groupable ? pixelGrouping : nil
+    let groupedFilter = group.map {
+        GroupedFilter(givenFilter, taps: g.filterHeight * g.filterWidth, channels: lanes, group: $0)
+    }
+    defer { groupedFilter?.deallocate() }
     let colTaps = WindowTaps.backward(
         inputSize: g.inputWidth, outputSize: staging?.paddedPixels ?? g.outputWidth, filterSize: g.filterWidth,
         stride: g.strideWidth, dilation: g.dilationWidth, padBefore: g.padLeft + (staging == nil ? 0 : shiftedPad))
@@ -115,6 +125,17 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                         }
                     } else {
                         for r in 0..<rowCount { rowOffsets[r] = wanted[r] * rowElements }
+                    }
+                    if let group, let groupedFilter {
+                        // Pixel 0's taps (padded: every pixel has them all).
+                        let count = backpropInputTaps(
+                            g, ih: ih, iw: 0, rowOffsets: rowOffsets, rowTaps: rowTaps, colTaps: colTaps,
+                            tapStride: group * lanes, into: taps)
+                        sumGroupedPixelRow(
+                            taps: taps, count: count, runs: runs, filter: groupedFilter.base, source,
+                            into: result + row * g.inputWidth * channels, pixels: g.inputWidth, channels: lanes,
+                            group: group, blockPixels: blockPixels, isa: ISA.self)
+                        continue
                     }
                     // Pixels of one stride phase (iw, iw + SW, ...) go in
                     // blocks when their taps line up (the interior).

@@ -50,7 +50,12 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
     // staged rows are also widened to the C * M output lanes (padded or
     // not), so the same lane-wise kernels apply.
     let slotCount = rowTaps.maxCount
-    let padded = paddedRowsPayOff(
+    // Pixels of fewer than half a 32-byte vector go in groups whose lanes
+    // fill whole vectors (see `sumGroupedPixelRow`), on padded rows.
+    let pixelGrouping = m == 1 && g.strideWidth == 1
+        ? pixelGroup(channels: lanes, S.self).flatMap { $0 <= g.outputWidth ? $0 : nil } : nil
+    let groupable = pixelGrouping != nil && allFinite(givenFilter, count: g.filterCount)
+    let padded = groupable || paddedRowsPayOff(
         g, resultRowPixels: g.outputWidth, operand: input, lanes: g.channels,
         operandReads: g.readsPerInputElement, skewed: skewable > 0 && g.strideWidth == 1, filter: givenFilter,
         filterCount: g.filterCount)
@@ -70,6 +75,11 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
     let kernelFilter = KernelFilter(givenFilter, g, skew: staging == nil ? skewable : 0, ISA.self)
     defer { kernelFilter.deallocate() }
     let filter = kernelFilter.base
+    let group = padded != nil && groupable ? pixelGrouping : nil
+    let groupedFilter = group.map {
+        GroupedFilter(givenFilter, taps: g.filterHeight * g.filterWidth, channels: lanes, group: $0)
+    }
+    defer { groupedFilter?.deallocate() }
     let colTaps = WindowTaps.forward(
         inputSize: staging?.paddedPixels ?? g.inputWidth, outputSize: g.outputWidth, filterSize: g.filterWidth,
         stride: g.strideWidth, dilation: g.dilationWidth, padBefore: g.padLeft - (staging?.leftPad ?? 0))
@@ -119,6 +129,24 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                         }
                     } else {
                         for r in 0..<hCount { rowOffsets[r] = wanted[r] * rowElements }
+                    }
+                    if let group, let groupedFilter {
+                        // Output pixel 0's taps (padded: every pixel has them all).
+                        var count = 0
+                        for r in 0..<hCount {
+                            let kh = rowTaps.pairs[oh * g.filterHeight + r].tap
+                            for c in 0..<colTaps.counts[0] {
+                                let (kw, iw) = colTaps.pairs[c]
+                                taps[count] = TapOffsets(
+                                    first: (kh * g.filterWidth + kw) * group * lanes, second: rowOffsets[r] + iw * lanes)
+                                count += 1
+                            }
+                        }
+                        sumGroupedPixelRow(
+                            taps: taps, count: count, runs: runs, filter: groupedFilter.base, source,
+                            into: output + row * g.outputWidth * lanes, pixels: g.outputWidth, channels: lanes,
+                            group: group, blockPixels: blockPixels, isa: ISA.self)
+                        continue
                     }
                     // Output pixels of one pattern share their tap list,
                     // shifted by `strideWidth` input pixels per step.
