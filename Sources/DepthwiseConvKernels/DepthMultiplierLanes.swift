@@ -36,6 +36,8 @@ func expandToMultiplierLanes<S: KernelScalar, ISA: InstructionSetTag>(
     case 2: expand(2)
     case 3: expand(3)
     case 4: expand(4)
+    case 8: expand(8)
+    case 16: expand(16)
     default: expand(m)
     }
 }

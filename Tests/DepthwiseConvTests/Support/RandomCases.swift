@@ -72,6 +72,13 @@ let kernelShapeConfigurations: [ReferenceConvolution] = [
     ReferenceConvolution(
         batch: 2, height: 4, width: 93, channels: 2, multiplier: 1, filterHeight: 2, filterWidth: 5,
         strideHeight: 2, strideWidth: 1, dilationHeight: 2, dilationWidth: 3, padding: .valid, dataFormat: .nchw),
+    // Depth multipliers with their own lane expansion (8, 16).
+    ReferenceConvolution(
+        batch: 1, height: 5, width: 21, channels: 3, multiplier: 8, filterHeight: 3, filterWidth: 3,
+        strideHeight: 2, strideWidth: 2, dilationHeight: 1, dilationWidth: 1, padding: .same, dataFormat: .nhwc),
+    ReferenceConvolution(
+        batch: 2, height: 4, width: 11, channels: 2, multiplier: 16, filterHeight: 3, filterWidth: 3,
+        strideHeight: 1, strideWidth: 1, dilationHeight: 1, dilationWidth: 1, padding: .valid, dataFormat: .nhwc),
     // 7x7 at unit stride: runs of 7 taps, ascending (forward) and
     // descending (input gradient).
     ReferenceConvolution(
