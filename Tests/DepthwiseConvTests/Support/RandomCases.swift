@@ -72,6 +72,10 @@ let kernelShapeConfigurations: [ReferenceConvolution] = [
     ReferenceConvolution(
         batch: 2, height: 4, width: 93, channels: 2, multiplier: 1, filterHeight: 2, filterWidth: 5,
         strideHeight: 2, strideWidth: 1, dilationHeight: 2, dilationWidth: 3, padding: .valid, dataFormat: .nchw),
+    // Rows of 7 pixels and 25 taps: padded, in two overlapping blocks of 4.
+    ReferenceConvolution(
+        batch: 2, height: 6, width: 7, channels: 33, multiplier: 1, filterHeight: 5, filterWidth: 5,
+        strideHeight: 1, strideWidth: 1, dilationHeight: 1, dilationWidth: 1, padding: .same, dataFormat: .nhwc),
     // Depth multipliers with their own lane expansion (8, 16).
     ReferenceConvolution(
         batch: 1, height: 5, width: 21, channels: 3, multiplier: 8, filterHeight: 3, filterWidth: 3,
