@@ -39,6 +39,8 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
         result.update(repeating: 0, count: g.inputCount)
         return
     }
+    // Interior pixels go in blocks of 8 (wide register file) or 4.
+    let blockPixels = ISA.hasWideRegisterFile ? 8 : 4
     let rowTaps = WindowTaps.backward(
         inputSize: g.inputHeight, outputSize: g.outputHeight, filterSize: g.filterHeight,
         stride: g.strideHeight, dilation: g.dilationHeight, padBefore: g.padTop)
@@ -58,7 +60,9 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
     let groupable = pixelGrouping != nil && allFinite(givenFilter, count: g.filterCount)
     let padded = groupable || paddedRowsPayOff(
         g, resultRowPixels: g.inputWidth, operand: outBackprop, lanes: lanes,
-        operandReads: g.filterHeight &* g.filterWidth, skewed: skewable > 0, filter: givenFilter,
+        operandReads: g.filterHeight &* g.filterWidth,
+        skewed: skewable > 0 && skewedRunsFit(g, resultRowPixels: g.inputWidth, minimum: blockPixels),
+        filter: givenFilter,
         filterCount: g.filterCount)
         ? paddedRowLayout(
             S.self, pixels: g.outputWidth,
@@ -91,8 +95,6 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
     // A rough work estimate (wrapping: it only picks the thread count).
     let taps = max(1, (g.filterHeight &* g.filterWidth) / max(1, g.strideHeight &* g.strideWidth))
     let work = rows &* g.inputWidth &* lanes &* taps
-    // Interior pixels go in blocks of 8 (wide register file) or 4.
-    let blockPixels = ISA.hasWideRegisterFile ? 8 : 4
     let rowElements = g.outputWidth * lanes
     parallelFor(rows, threads: work < 1 << 17 ? 1 : threads) { rowRange in
         let tapCapacity = max(1, g.filterHeight * g.filterWidth)

@@ -57,7 +57,9 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
     let groupable = pixelGrouping != nil && allFinite(givenFilter, count: g.filterCount)
     let padded = groupable || paddedRowsPayOff(
         g, resultRowPixels: g.outputWidth, operand: input, lanes: g.channels,
-        operandReads: g.readsPerInputElement, skewed: skewable > 0 && g.strideWidth == 1, filter: givenFilter,
+        operandReads: g.readsPerInputElement,
+        skewed: skewable > 0 && g.strideWidth == 1
+            && skewedRunsFit(g, resultRowPixels: g.outputWidth, minimum: skewedRunMinimum), filter: givenFilter,
         filterCount: g.filterCount)
         ? paddedRowLayout(
             S.self, pixels: g.inputWidth,

@@ -94,6 +94,17 @@ func sumTapProductsSkewedRun<S: KernelScalar, ISA: InstructionSetTag, K: LastVec
     return run
 }
 
+/// Whether a row of `resultRowPixels` result pixels has runs of pixels with
+/// the same taps longer than `minimum`, as skewed runs need: the interior
+/// between the pixels whose taps the border cuts (a filter row's reach
+/// minus one, at most, on both sides together). In narrower rows nothing is
+/// read skewed, so a tensor off a line is better copied to padded rows.
+@inlinable
+func skewedRunsFit(_ g: ConvGeometry, resultRowPixels: Int, minimum: Int) -> Bool {
+    let (reach, overflow) = (g.filterWidth - 1).multipliedReportingOverflow(by: g.dilationWidth)
+    return !overflow && resultRowPixels - reach > minimum
+}
+
 /// Lanes of the widest vector the blocks use with `ISA`.
 @inlinable
 func skewVectorWidth<S: KernelScalar, ISA: InstructionSetTag>(_: S.Type, _: ISA.Type) -> Int {
