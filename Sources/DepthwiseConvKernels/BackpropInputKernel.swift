@@ -61,7 +61,9 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
     let padded = groupable || paddedRowsPayOff(
         g, resultRowPixels: g.inputWidth, operand: outBackprop, lanes: lanes,
         operandReads: g.filterHeight &* g.filterWidth,
-        skewed: skewable > 0 && skewedRunsFit(g, resultRowPixels: g.inputWidth, minimum: blockPixels),
+        skewed: skewable > 0
+            && skewedReadsServe(
+                g, resultRowPixels: g.inputWidth, minimum: blockPixels, operandCount: g.outputCount, S.self),
         filter: givenFilter,
         filterCount: g.filterCount)
         ? paddedRowLayout(

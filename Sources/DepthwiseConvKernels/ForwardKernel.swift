@@ -59,7 +59,9 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
         g, resultRowPixels: g.outputWidth, operand: input, lanes: g.channels,
         operandReads: g.readsPerInputElement,
         skewed: skewable > 0 && g.strideWidth == 1
-            && skewedRunsFit(g, resultRowPixels: g.outputWidth, minimum: skewedRunMinimum), filter: givenFilter,
+            && skewedReadsServe(
+                g, resultRowPixels: g.outputWidth, minimum: skewedRunMinimum, operandCount: g.inputCount, S.self),
+        filter: givenFilter,
         filterCount: g.filterCount)
         ? paddedRowLayout(
             S.self, pixels: g.inputWidth,
