@@ -165,3 +165,17 @@ struct FilterGradientScalarLane<Element: KernelScalar>: FilterGradientLanes {
 @usableFromInline enum FilterGradientTaps7: FilterGradientTapCount { @inlinable static var value: Int { 7 } }
 @usableFromInline enum FilterGradientTaps8: FilterGradientTapCount { @inlinable static var value: Int { 8 } }
 @usableFromInline enum FilterGradientTaps9: FilterGradientTapCount { @inlinable static var value: Int { 9 } }
+
+/// Whether a filter-gradient pass sums one output row or several; a type
+/// parameter, so that each compiles to its own loop.
+@usableFromInline protocol FilterGradientRowMode { static var multiple: Bool { get } }
+
+/// One row per pass.
+@usableFromInline enum FilterGradientSingleRow: FilterGradientRowMode {
+    @inlinable static var multiple: Bool { false }
+}
+
+/// Several rows with the same taps per pass, the sums kept in registers.
+@usableFromInline enum FilterGradientRows: FilterGradientRowMode {
+    @inlinable static var multiple: Bool { true }
+}
