@@ -15,9 +15,7 @@ public func transposeInnerDimensions<Source, Destination>(
     let rowTiles = (a + tile - 1) / tile
     parallelFor(batch * rowTiles, threads: threads) { range in
         for task in range {
-            let n = task / rowTiles
-            let i0 = (task - n * rowTiles) * tile
-            let i1 = min(i0 + tile, a)
+            let (n, i0, i1) = planeBand(task, bandsPerPlane: rowTiles, band: tile, rows: a)
             let src = source + n * plane
             let dst = destination + n * plane
             var j0 = 0
@@ -32,6 +30,15 @@ public func transposeInnerDimensions<Source, Destination>(
             }
         }
     }
+}
+
+/// Task `task` of a loop over `[batch, rows, ...]` planes cut into bands of
+/// `band` rows (`bandsPerPlane` per plane): its plane and rows `i0..<i1`.
+@inlinable @inline(__always)
+func planeBand(_ task: Int, bandsPerPlane: Int, band: Int, rows: Int) -> (n: Int, i0: Int, i1: Int) {
+    let n = task / bandsPerPlane
+    let i0 = (task - n * bandsPerPlane) * band
+    return (n, i0, min(i0 + band, rows))
 }
 
 /// Copies `count` elements, converting each with `convert`, split over up to
@@ -73,8 +80,7 @@ public func transposePlanes<S: KernelScalar, ISA: InstructionSetTag>(
     let rowTiles = (a + tile - 1) / tile
     parallelFor(batch * rowTiles, threads: plane * batch < 1 << 15 ? 1 : threads) { range in
         for task in range {
-            let n = task / rowTiles
-            let i0 = (task - n * rowTiles) * tile
+            let (n, i0, _) = planeBand(task, bandsPerPlane: rowTiles, band: tile, rows: a)
             let src = source + n * plane
             let dst = destination + n * plane
             var j0 = 0
@@ -137,9 +143,7 @@ func transposePlanesThroughRows<S: KernelScalar>(
             guard let base = raw.baseAddress else { return }
             let buffer = base.bindMemory(to: S.self, capacity: tile * bufferStride)
             for task in range {
-                let n = task / chunks
-                let i0 = (task - n * chunks) * chunk
-                let i1 = min(i0 + chunk, a)
+                let (n, i0, i1) = planeBand(task, bandsPerPlane: chunks, band: chunk, rows: a)
                 let src = source + n * plane
                 let dst = destination + n * plane
                 var j0 = 0
