@@ -34,8 +34,8 @@ func laneSkew<S: KernelScalar, ISA: InstructionSetTag>(
 /// Returns how many pixels it wrote in full (the rest go through the usual
 /// blocks).
 ///
-/// The first pixel is computed whole first (the blocks leave its first
-/// `skew` lanes); then blocks while their spill lanes stay in the run. When
+/// The first pixel's first `skew` lanes are computed first (the blocks
+/// leave them); then blocks while their spill lanes stay in the run. When
 /// at least half a block is left, one more block overlaps done pixels (their
 /// lanes get the same bits again) and the last pixel is computed whole.
 ///
@@ -64,7 +64,8 @@ func sumTapProductsSkewedRun<S: KernelScalar, ISA: InstructionSetTag, K: LastVec
         ? MergedVectorLoads<S.Register512>(offset: mergeOffset, keep: width - skew) : nil
     let narrowLoads = K.merges && !ISA.hasWideRegisterFile
         ? MergedVectorLoads<S.Register256>(offset: mergeOffset, keep: width - skew) : nil
-    sumTapProducts(taps, count: count, a, b, into: out, lanes: lanes)
+    // The first pixel's first `skew` lanes (the blocks do the rest).
+    sumTapProducts(taps, count: count, a, b, into: out, lanes: skew)
     let overlapLast = (run - 1) % blockPixels >= blockPixels / 2
     let blocks = (run - 1) / blockPixels + (overlapLast ? 1 : 0)
     for block in 0..<blocks {
