@@ -37,7 +37,7 @@ func laneSkew<S: KernelScalar, ISA: InstructionSetTag>(
 /// The first pixel's first `skew` lanes are computed first (the blocks
 /// leave them); then blocks while their spill lanes stay in the run. When
 /// at least half a block is left, one more block overlaps done pixels (their
-/// lanes get the same bits again) and the last pixel is computed whole.
+/// lanes get the same bits again) and the last pixel's other lanes follow.
 ///
 /// At unit stride the operand's lanes past a pixel are the next result
 /// pixel's, as the result's are. At a stride they are not: with `K`
@@ -90,8 +90,11 @@ func sumTapProductsSkewedRun<S: KernelScalar, ISA: InstructionSetTag, K: LastVec
         }
     }
     guard overlapLast else { return (run - 1) / blockPixels * blockPixels }
+    // The last pixel's lanes from `skew` on (the last block wrote the
+    // first ones), in vectors as aligned as the blocks'.
     sumTapProducts(
-        taps, count: count, a, b + (run - 1) * pixelStride, into: out + (run - 1) * lanes, lanes: lanes)
+        taps, count: count, a + skew, b + (run - 1) * pixelStride + skew, into: out + (run - 1) * lanes + skew,
+        lanes: lanes - skew)
     return run
 }
 
