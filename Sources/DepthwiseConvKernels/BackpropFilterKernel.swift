@@ -331,9 +331,9 @@ func filterGradientRowStep<S>(
 func filterGradientPass<
     V: FilterGradientLanes, L: FilterGradientLoading, R: FilterGradientRowMode, ISA: InstructionSetTag
 >(
-    _: V.Type, _: L.Type, _: R.Type, _: ISA.Type, size: Int, taps: UnsafePointer<FilterGradientTap<V.Element>>, lane: Int,
-    dy: UnsafePointer<V.Element>, dyStep: Int, xStep: Int, width: Int, rows: Int, xRowStep: Int, dyRowStep: Int,
-    partial: UnsafeMutablePointer<V.Element>, wrap: FilterGradientWrap<V>
+    _: V.Type, _: L.Type, _: R.Type, _: ISA.Type, size: Int, taps: UnsafePointer<FilterGradientTap<V.Element>>,
+    lane: Int, dy: UnsafePointer<V.Element>, dyStep: Int, xStep: Int, width: Int, rows: Int, xRowStep: Int,
+    dyRowStep: Int, partial: UnsafeMutablePointer<V.Element>, wrap: FilterGradientWrap<V>
 ) {
     switch size {
     case 1:
@@ -399,9 +399,9 @@ func filterGradientPass<
     V: FilterGradientLanes, N: FilterGradientTapCount, L: FilterGradientLoading, R: FilterGradientRowMode,
     ISA: InstructionSetTag
 >(
-    _: V.Type, _: N.Type, _: L.Type, _: R.Type, _: ISA.Type, taps: UnsafePointer<FilterGradientTap<V.Element>>, lane: Int,
-    dy: UnsafePointer<V.Element>, dyStep: Int, xStep: Int, width: Int, rows: Int, xRowStep: Int, dyRowStep: Int,
-    partial: UnsafeMutablePointer<V.Element>, wrap: FilterGradientWrap<V>
+    _: V.Type, _: N.Type, _: L.Type, _: R.Type, _: ISA.Type, taps: UnsafePointer<FilterGradientTap<V.Element>>,
+    lane: Int, dy: UnsafePointer<V.Element>, dyStep: Int, xStep: Int, width: Int, rows: Int, xRowStep: Int,
+    dyRowStep: Int, partial: UnsafeMutablePointer<V.Element>, wrap: FilterGradientWrap<V>
 ) {
     typealias S = V.Element
     let k = N.value

@@ -136,16 +136,9 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                     }
                     if let group, let groupedFilter {
                         // Output pixel 0's taps (padded: every pixel has them all).
-                        var count = 0
-                        for r in 0..<hCount {
-                            let kh = rowTaps.pairs[oh * g.filterHeight + r].tap
-                            for c in 0..<colTaps.counts[0] {
-                                let (kw, iw) = colTaps.pairs[c]
-                                taps[count] = TapOffsets(
-                                    first: (kh * g.filterWidth + kw) * group * lanes, second: rowOffsets[r] + iw * lanes)
-                                count += 1
-                            }
-                        }
+                        let count = forwardTaps(
+                            g, oh: oh, ow: 0, rowOffsets: rowOffsets, rowCount: hCount, rowTaps: rowTaps,
+                            colTaps: colTaps, phases: 1, tapStride: group * lanes, into: taps)
                         sumGroupedPixelRow(
                             taps: taps, count: count, runs: runs, filter: groupedFilter.base, source,
                             into: output + row * g.outputWidth * lanes, pixels: g.outputWidth, channels: lanes,
@@ -164,22 +157,9 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                     while ow < g.outputWidth {
                         if colTaps.pattern[ow] != cachedPattern {
                             cachedPattern = colTaps.pattern[ow]
-                            count = 0
-                            for r in 0..<hCount {
-                                let kh = rowTaps.pairs[oh * g.filterHeight + r].tap
-                                // Taps of one stride phase first (kw, kw + SW, ...):
-                                // they read a block's pixels shifted by one.
-                                for phase in 0..<phases {
-                                    for c in 0..<colTaps.counts[ow] {
-                                        let (kw, iw) = colTaps.pairs[ow * g.filterWidth + c]
-                                        guard phases == 1 || kw % phases == phase else { continue }
-                                        taps[count] = TapOffsets(
-                                            first: (kh * g.filterWidth + kw) * kernelFilter.tapStride,
-                                            second: rowOffsets[r] + iw * lanes)
-                                        count += 1
-                                    }
-                                }
-                            }
+                            count = forwardTaps(
+                                g, oh: oh, ow: ow, rowOffsets: rowOffsets, rowCount: hCount, rowTaps: rowTaps,
+                                colTaps: colTaps, phases: phases, tapStride: kernelFilter.tapStride, into: taps)
                             runCount = splitIntoTapRuns(
                                 taps, count: count, pixelStride: g.strideWidth &* lanes, into: runs)
                             runShape = uniformRunShape(runs, runCount: runCount)
@@ -234,4 +214,32 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
         }
         }
     }
+}
+
+/// Fills `taps` with the (filter, input) offsets of every tap that reaches
+/// output pixel `(oh, ow)` and returns how many there are: filter row by
+/// filter row (the `r`-th valid one reads the input row at element offset
+/// `rowOffsets[r]`), each row's taps of one stride phase first (`kw`,
+/// `kw + phases`, ...: they read a block's pixels shifted by one). Filter
+/// tap `t`'s lanes start at `t * tapStride`.
+@inlinable @inline(__always)
+func forwardTaps(
+    _ g: ConvGeometry, oh: Int, ow: Int, rowOffsets: UnsafePointer<Int>, rowCount: Int, rowTaps: WindowTaps,
+    colTaps: WindowTaps, phases: Int, tapStride: Int, into taps: UnsafeMutablePointer<TapOffsets>
+) -> Int {
+    let lanes = g.outputChannels
+    var count = 0
+    for r in 0..<rowCount {
+        let kh = rowTaps.pairs[oh * g.filterHeight + r].tap
+        for phase in 0..<phases {
+            for c in 0..<colTaps.counts[ow] {
+                let (kw, iw) = colTaps.pairs[ow * g.filterWidth + c]
+                guard phases == 1 || kw % phases == phase else { continue }
+                taps[count] = TapOffsets(
+                    first: (kh * g.filterWidth + kw) * tapStride, second: rowOffsets[r] + iw * lanes)
+                count += 1
+            }
+        }
+    }
+    return count
 }

@@ -132,7 +132,6 @@ func transposePlanesThroughRows<S: KernelScalar>(
     _ source: UnsafePointer<S>, _ destination: UnsafeMutablePointer<S>,
     batch: Int, rows a: Int, columns b: Int, threads: Int
 ) {
-    precondition((a &* MemoryLayout<S>.stride) % 1024 == 0 && a % SIMD16<S>.scalarCount == 0)
     let tile = SIMD16<S>.scalarCount
     let chunk = transposeChunk
     let bufferStride = chunk + tile
@@ -149,10 +148,15 @@ func transposePlanesThroughRows<S: KernelScalar>(
                 var j0 = 0
                 while j0 + tile <= b {
                     // Destination rows j0..<j0 + 16, columns i0..<i1: whole
-                    // tiles, as `a` is a multiple of 1 KiB of scalars.
-                    for i in stride(from: i0, to: i1, by: tile) {
+                    // tiles, then any source rows left one by one.
+                    var i = i0
+                    while i + tile <= i1 {
                         transposeTile(
                             src + i * b + j0, sourceStride: b, buffer + (i - i0), destinationStride: bufferStride)
+                        i += tile
+                    }
+                    for r in i..<i1 {
+                        for q in 0..<tile { buffer[q * bufferStride + r - i0] = src[r * b + j0 + q] }
                     }
                     for q in 0..<tile {
                         (dst + (j0 + q) * a + i0).update(from: buffer + q * bufferStride, count: i1 - i0)

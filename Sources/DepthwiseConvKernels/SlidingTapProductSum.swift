@@ -378,7 +378,7 @@ func sumTapRunsSlidingNarrowVectors<S: KernelScalar, ISA: InstructionSetTag>(
 /// register file, else 4): whole registers slide, then the narrower
 /// vectors of ``sumTapRunsSlidingNarrowVectors(from:to:pixels:taps:runs:runCount:_:_:pixelStride:into:outPixelStride:isa:)``;
 /// the few lanes left over go through
-/// ``sumTapProductsFourPixels(_:count:_:_:secondPixelStride:into:outPixelStride:lanes:isa:)``,
+/// ``sumTapProductsFourPixels(_:count:_:_:secondPixelStride:into:outPixelStride:lanes:)``,
 /// which sums them in the same order.
 @inlinable @inline(__always)
 func sumTapProductsBlock<S: KernelScalar, ISA: InstructionSetTag>(
@@ -398,6 +398,6 @@ func sumTapProductsBlock<S: KernelScalar, ISA: InstructionSetTag>(
     for p in stride(from: 0, to: pixels, by: 4) {
         sumTapProductsFourPixels(
             taps, count: count, a + j, b + p * pixelStride + j, secondPixelStride: pixelStride,
-            into: out + p * outPixelStride + j, outPixelStride: outPixelStride, lanes: lanes - j, isa: ISA.self)
+            into: out + p * outPixelStride + j, outPixelStride: outPixelStride, lanes: lanes - j)
     }
 }

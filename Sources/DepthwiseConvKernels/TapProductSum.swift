@@ -89,63 +89,19 @@ func sumTapProductsVectors<V: SIMD>(
 }
 
 /// ``sumTapProducts(_:count:_:_:into:lanes:)`` for four pixels whose taps
-/// differ only by a shift of the second operand: pixel `p` reads
-/// `b[taps[t].second + p * secondPixelStride + j]` and writes
-/// `out[p * outPixelStride + j]`. The first operand (the filter) is loaded
-/// once per tap for all four pixels, and the pixels' sums are independent,
-/// which hides the add latency. With a wide register file (AVX-512) tiles
-/// are two vectors wide.
+/// differ only by a shift of the second operand, one lane at a time: pixel
+/// `p` reads `b[taps[t].second + p * secondPixelStride + j]` and writes
+/// `out[p * outPixelStride + j]`. These are the last lanes of a block,
+/// fewer than a quarter register, that
+/// ``sumTapProductsBlock(pixels:taps:count:runs:runCount:runShape:_:_:pixelStride:into:outPixelStride:lanes:isa:)``
+/// leaves after its vectors.
 @inlinable @inline(__always)
-func sumTapProductsFourPixels<S: KernelScalar, ISA: InstructionSetTag>(
+func sumTapProductsFourPixels<S: KernelScalar>(
     _ taps: UnsafePointer<TapOffsets>, count: Int,
     _ a: UnsafePointer<S>, _ b: UnsafePointer<S>, secondPixelStride: Int,
-    into out: UnsafeMutablePointer<S>, outPixelStride: Int, lanes: Int, isa: ISA.Type
+    into out: UnsafeMutablePointer<S>, outPixelStride: Int, lanes: Int
 ) {
-    typealias V = SIMD16<S>
-    let width = V.scalarCount
-    var j = 0
-    @inline(__always) func load(_ p: UnsafePointer<S>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
-    @inline(__always) func store(_ v: V, _ p: UnsafeMutablePointer<S>) {
-        UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self)
-    }
-    if ISA.hasWideRegisterFile {
-        while j + 2 * width <= lanes {
-            var a0 = V(), a1 = V(), a2 = V(), a3 = V(), b0 = V(), b1 = V(), b2 = V(), b3 = V()
-            for t in 0..<count {
-                let pw = a + taps[t].first + j
-                let w0 = load(pw), w1 = load(pw + width)
-                let pb = b + taps[t].second + j
-                a0 = a0 + w0 * load(pb)
-                b0 = b0 + w1 * load(pb + width)
-                a1 = a1 + w0 * load(pb + secondPixelStride)
-                b1 = b1 + w1 * load(pb + secondPixelStride + width)
-                a2 = a2 + w0 * load(pb + 2 * secondPixelStride)
-                b2 = b2 + w1 * load(pb + 2 * secondPixelStride + width)
-                a3 = a3 + w0 * load(pb + 3 * secondPixelStride)
-                b3 = b3 + w1 * load(pb + 3 * secondPixelStride + width)
-            }
-            let po = out + j
-            store(a0, po)
-            store(b0, po + width)
-            store(a1, po + outPixelStride)
-            store(b1, po + outPixelStride + width)
-            store(a2, po + 2 * outPixelStride)
-            store(b2, po + 2 * outPixelStride + width)
-            store(a3, po + 3 * outPixelStride)
-            store(b3, po + 3 * outPixelStride + width)
-            j += 2 * width
-        }
-    }
-    j = sumTapProductsFourPixelVectors(
-        V.self, from: j, taps, count: count, a, b, secondPixelStride: secondPixelStride, into: out,
-        outPixelStride: outPixelStride, lanes: lanes)
-    j = sumTapProductsFourPixelVectors(
-        S.Register256.self, from: j, taps, count: count, a, b, secondPixelStride: secondPixelStride, into: out,
-        outPixelStride: outPixelStride, lanes: lanes)
-    j = sumTapProductsFourPixelVectors(
-        S.Register128.self, from: j, taps, count: count, a, b, secondPixelStride: secondPixelStride, into: out,
-        outPixelStride: outPixelStride, lanes: lanes)
-    while j < lanes {
+    for j in 0..<lanes {
         for p in 0..<4 {
             var acc: S = 0
             for t in 0..<count {
@@ -153,39 +109,5 @@ func sumTapProductsFourPixels<S: KernelScalar, ISA: InstructionSetTag>(
             }
             out[p * outPixelStride + j] = acc
         }
-        j += 1
     }
-}
-
-/// ``sumTapProductsFourPixels(_:count:_:_:secondPixelStride:into:outPixelStride:lanes:isa:)``
-/// for the lanes from `j` in whole vectors of `V` while they end by
-/// `lanes`; returns the first lane left.
-@inlinable @inline(__always)
-func sumTapProductsFourPixelVectors<V: SIMD>(
-    _: V.Type, from j: Int, _ taps: UnsafePointer<TapOffsets>, count: Int,
-    _ a: UnsafePointer<V.Scalar>, _ b: UnsafePointer<V.Scalar>, secondPixelStride: Int,
-    into out: UnsafeMutablePointer<V.Scalar>, outPixelStride: Int, lanes: Int
-) -> Int where V.Scalar: KernelScalar {
-    @inline(__always) func load(_ p: UnsafePointer<V.Scalar>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
-    @inline(__always) func store(_ v: V, _ p: UnsafeMutablePointer<V.Scalar>) {
-        UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self)
-    }
-    var j = j
-    while j + V.scalarCount <= lanes {
-        var a0 = V(), a1 = V(), a2 = V(), a3 = V()
-        for t in 0..<count {
-            let w = load(a + taps[t].first + j)
-            let pb = b + taps[t].second + j
-            a0 = a0 + w * load(pb)
-            a1 = a1 + w * load(pb + secondPixelStride)
-            a2 = a2 + w * load(pb + 2 * secondPixelStride)
-            a3 = a3 + w * load(pb + 3 * secondPixelStride)
-        }
-        store(a0, out + j)
-        store(a1, out + outPixelStride + j)
-        store(a2, out + 2 * outPixelStride + j)
-        store(a3, out + 3 * outPixelStride + j)
-        j += V.scalarCount
-    }
-    return j
 }

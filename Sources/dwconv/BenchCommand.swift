@@ -75,7 +75,8 @@ struct BenchCommand: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Only these cases, by name, comma-separated (the suite's, --quick's, or any NxHxWxC[-mM]-kKsS[-valid][-nchw][-f64]).",
+            "Only these cases, by name, comma-separated (the suite's, --quick's, or any "
+                + "NxHxWxC[-mM]-kKsS[-valid][-nchw][-f64]).",
             valueName: "names"))
     var cases: String?
 

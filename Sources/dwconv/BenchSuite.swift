@@ -148,8 +148,9 @@ struct BenchCase: Sendable {
         let elements = [inputShape, filterShape, output].map { $0.reduce(1.0) { $0 * Double($1) } }
         let bytes = elements.reduce(0, +) * Double(dtype.byteWidth)
         guard bytes <= Double(1 << 30) else {
+            let mebibytes = Int(bytes / Double(1 << 20))
             throw CommandLineError(
-                "case '\(name)' needs \(Int(bytes / Double(1 << 20))) MiB of operands and result; the limit is 1024 MiB")
+                "case '\(name)' needs \(mebibytes) MiB of operands and result; the limit is 1024 MiB")
         }
     }
 
