@@ -639,12 +639,11 @@ struct FilterGradientWorkspace<S: KernelScalar, ISA: InstructionSetTag> {
     /// `nil` (see ``filterGradientRowStep(_:count:_:count:)``).
     @usableFromInline let rowSteps: UnsafeMutablePointer<Int?>
     /// Elements from one pixel to the next: `C * M` rounded up to 64 bytes,
-    /// plus 64 bytes when that is a multiple of 2 KiB. A lane block's pass
-    /// reads the same lanes of many pixels; 2 KiB apart (C = 512 or 1024 in
-    /// Float) they all fall in a few sets of the L1 cache and evict each
-    /// other, so such operands are staged, never read in place: the filter
-    /// gradient of 1x14x14x1024 ran 0.150 -> 0.083 ms, 16x7x7x1024 0.59 ->
-    /// 0.46 (1 KiB apart, C = 256, staging cost as much as it saved).
+    /// plus 64 bytes when that is a multiple of 2 KiB
+    /// (``filterGradientCrowdingPeriod``). A lane block's pass reads the same
+    /// lanes of many pixels; 2 KiB apart (C = 512 or 1024 in Float) they all
+    /// fall in a few sets of the L1 cache and evict each other, so such
+    /// operands are staged, never read in place.
     @usableFromInline let pixelStride: Int
     /// The lanes being computed (and copied); heap-held so the struct can be
     /// shared by value.
@@ -657,8 +656,8 @@ struct FilterGradientWorkspace<S: KernelScalar, ISA: InstructionSetTag> {
         let align = 64 / MemoryLayout<S>.stride
         let rounded = (g.outputChannels + align - 1) / align * align
         // (See `pixelStride`.)
-        let aliased = (rounded * MemoryLayout<S>.stride) % 2048 == 0
-        pixelStride = aliased ? rounded + align : rounded
+        pixelStride = setSpreadingPixelStride(S.self, elements: rounded, period: filterGradientCrowdingPeriod)
+        let aliased = pixelStride != rounded
         slots = FilterGradientPartition.inputRowSlots(g, rowsPerGroup: rowsPerGroup)
         rowSize = g.inputWidth * pixelStride
         let cacheResidentElements = (4 << 20) / MemoryLayout<S>.stride

@@ -98,12 +98,14 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
     let taps = max(1, (g.filterHeight &* g.filterWidth) / max(1, g.strideHeight &* g.strideWidth))
     let work = rows &* g.inputWidth &* lanes &* taps
     let rowElements = g.outputWidth * lanes
+    // Elements from one pixel of the rows read to the next.
+    let sourcePixel = staging?.pixelStride ?? lanes
     parallelFor(rows, threads: work < 1 << 17 ? 1 : threads) { rowRange in
         let tapCapacity = max(1, g.filterHeight * g.filterWidth)
         let rowsInScratch = staging.map {
             PaddedRows<S>(
                 slots: slotCount, slotElements: $0.slotElements, leftPad: $0.leftPad, pixels: g.outputWidth,
-                lanes: lanes)
+                lanes: lanes, pixelStride: $0.pixelStride)
         }
         defer { rowsInScratch?.deallocate() }
         let source = rowsInScratch.map { UnsafePointer($0.base) } ?? outBackprop
@@ -125,7 +127,10 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                     }
                     if let rowsInScratch {
                         rowsInScratch.assign(wanted, count: rowCount, offsets: rowOffsets) { key, destination in
-                            destination.update(from: outBackprop + key * rowElements, count: rowElements)
+                            expandToMultiplierLanes(
+                                outBackprop + key * rowElements, into: destination, pixels: g.outputWidth,
+                                channels: lanes, channelRange: 0..<lanes, multiplier: 1, pixelStride: sourcePixel,
+                                ISA.self)
                         }
                     } else {
                         for r in 0..<rowCount { rowOffsets[r] = wanted[r] * rowElements }
@@ -134,7 +139,7 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                         // Pixel 0's taps (padded: every pixel has them all).
                         let count = backpropInputTaps(
                             g, ih: ih, iw: 0, rowOffsets: rowOffsets, rowTaps: rowTaps, colTaps: colTaps,
-                            tapStride: group * lanes, into: taps)
+                            tapStride: group * lanes, pixelStride: sourcePixel, into: taps)
                         sumGroupedPixelRow(
                             taps: taps, count: count, runs: runs, filter: groupedFilter.base, source,
                             into: result + row * g.inputWidth * channels, pixels: g.inputWidth, channels: lanes,
@@ -158,8 +163,8 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                                 cachedPattern = colTaps.pattern[iw]
                                 count = backpropInputTaps(
                                     g, ih: ih, iw: iw, rowOffsets: rowOffsets, rowTaps: rowTaps, colTaps: colTaps,
-                                    tapStride: kernelFilter.tapStride, into: taps)
-                                runCount = splitIntoTapRuns(taps, count: count, pixelStride: lanes, into: runs)
+                                    tapStride: kernelFilter.tapStride, pixelStride: sourcePixel, into: taps)
+                                runCount = splitIntoTapRuns(taps, count: count, pixelStride: sourcePixel, into: runs)
                                 runShape = uniformRunShape(runs, runCount: runCount)
                                 shift = 0
                                 behind = 0
@@ -179,20 +184,20 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                             }
                             let (pixels, back) = nextBlock(
                                 remaining: colTaps.patternRun[iw], behind: behind, blockPixels: blockPixels)
-                            let dy = source + (shift - back * lanes)
+                            let dy = source + (shift - back * sourcePixel)
                             let out = result + (row * g.inputWidth + iw - back * g.strideWidth) * channels
                             if pixels > 0 {
                                 if m == 1 {
                                     sumTapProductsBlock(
                                         pixels: pixels, taps: taps, count: count, runs: runs, runCount: runCount,
                                         runShape: runShape,
-                                        filter, dy, pixelStride: lanes, into: out,
+                                        filter, dy, pixelStride: sourcePixel, into: out,
                                         outPixelStride: g.strideWidth * channels, lanes: lanes, isa: ISA.self)
                                 } else {
                                     sumTapProductsBlock(
                                         pixels: pixels, taps: taps, count: count, runs: runs, runCount: runCount,
                                         runShape: runShape,
-                                        filter, dy, pixelStride: lanes, into: scratch, outPixelStride: lanes,
+                                        filter, dy, pixelStride: sourcePixel, into: scratch, outPixelStride: lanes,
                                         lanes: lanes, isa: ISA.self)
                                     for p in 0..<pixels {
                                         reduceDepthMultiplierGroups(
@@ -201,7 +206,7 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                                     }
                                 }
                                 iw += (pixels - back) * g.strideWidth
-                                shift += (pixels - back) * lanes
+                                shift += (pixels - back) * sourcePixel
                                 behind += pixels - back
                             } else {
                                 if m == 1 {
@@ -212,7 +217,7 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                                 }
                                 // (Strides may be huge: step without overflowing.)
                                 iw = g.strideWidth >= g.inputWidth - iw ? g.inputWidth : iw + g.strideWidth
-                                shift += lanes
+                                shift += sourcePixel
                                 behind += 1
                             }
                         }
@@ -228,20 +233,21 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
 /// Fills `taps` with the (filter, out_backprop) offsets of every tap that
 /// reaches input pixel `(ih, iw)`, in `kh`-then-`kw` order, and returns how
 /// many there are. The `r`-th valid filter row of `ih` reads the
-/// out_backprop row at element offset `rowOffsets[r]`; filter tap `t`'s lanes
-/// start at `t * tapStride`.
+/// out_backprop row at element offset `rowOffsets[r]`, its pixels
+/// `pixelStride` elements apart; filter tap `t`'s lanes start at
+/// `t * tapStride`.
 @inlinable @inline(__always)
 func backpropInputTaps(
     _ g: ConvGeometry, ih: Int, iw: Int, rowOffsets: UnsafePointer<Int>, rowTaps: WindowTaps, colTaps: WindowTaps,
-    tapStride: Int, into taps: UnsafeMutablePointer<TapOffsets>
+    tapStride: Int, pixelStride: Int, into taps: UnsafeMutablePointer<TapOffsets>
 ) -> Int {
-    let lanes = g.outputChannels
     var count = 0
     for r in 0..<rowTaps.counts[ih] {
         let kh = rowTaps.pairs[ih * g.filterHeight + r].tap
         for c in 0..<colTaps.counts[iw] {
             let (kw, ow) = colTaps.pairs[iw * g.filterWidth + c]
-            taps[count] = TapOffsets(first: (kh * g.filterWidth + kw) * tapStride, second: rowOffsets[r] + ow * lanes)
+            taps[count] = TapOffsets(
+                first: (kh * g.filterWidth + kw) * tapStride, second: rowOffsets[r] + ow * pixelStride)
             count += 1
         }
     }

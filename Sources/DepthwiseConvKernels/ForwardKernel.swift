@@ -70,9 +70,14 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                 stride: g.strideWidth, dilation: g.dilationWidth, padBefore: g.padLeft),
             lanes: lanes, slots: slotCount)
         : nil
-    let staging = padded ?? (m == 1 ? nil : (
-        slotElements: PaddedRows<S>.slotElements(paddedPixels: g.inputWidth, lanes: lanes) ?? 0, leftPad: 0,
-        paddedPixels: g.inputWidth))
+    let staging = padded ?? (m == 1 ? nil : {
+        let pixelStride = setSpreadingPixelStride(S.self, elements: lanes, period: paddedRowsCrowdingPeriod)
+        return PaddedRowLayout(
+            slotElements: PaddedRows<S>.slotElements(paddedPixels: g.inputWidth, pixelStride: pixelStride) ?? 0,
+            leftPad: 0, paddedPixels: g.inputWidth, pixelStride: pixelStride)
+    }())
+    // Elements from one pixel of the rows read to the next.
+    let sourcePixel = staging?.pixelStride ?? lanes
     // Filter vectors are loaded for every tap of every block: on a cache
     // line, none of them straddles two (see `LineAlignedValues`), or skewed
     // with the blocks.
@@ -106,7 +111,7 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
         let rowsInScratch = staging.map {
             PaddedRows<S>(
                 slots: slotCount, slotElements: $0.slotElements, leftPad: $0.leftPad, pixels: g.inputWidth,
-                lanes: lanes)
+                lanes: lanes, pixelStride: $0.pixelStride)
         }
         defer { rowsInScratch?.deallocate() }
         let source = rowsInScratch.map { UnsafePointer($0.base) } ?? input
@@ -129,7 +134,7 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                             expandToMultiplierLanes(
                                 input + key * rowElements, into: destination, pixels: g.inputWidth,
                                 channels: g.channels, channelRange: 0..<g.channels, multiplier: m,
-                                pixelStride: lanes, ISA.self)
+                                pixelStride: sourcePixel, ISA.self)
                         }
                     } else {
                         for r in 0..<hCount { rowOffsets[r] = wanted[r] * rowElements }
@@ -138,7 +143,8 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                         // Output pixel 0's taps (padded: every pixel has them all).
                         let count = forwardTaps(
                             g, oh: oh, ow: 0, rowOffsets: rowOffsets, rowCount: hCount, rowTaps: rowTaps,
-                            colTaps: colTaps, phases: 1, tapStride: group * lanes, into: taps)
+                            colTaps: colTaps, phases: 1, tapStride: group * lanes, pixelStride: sourcePixel,
+                            into: taps)
                         sumGroupedPixelRow(
                             taps: taps, count: count, runs: runs, filter: groupedFilter.base, source,
                             into: output + row * g.outputWidth * lanes, pixels: g.outputWidth, channels: lanes,
@@ -159,9 +165,10 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                             cachedPattern = colTaps.pattern[ow]
                             count = forwardTaps(
                                 g, oh: oh, ow: ow, rowOffsets: rowOffsets, rowCount: hCount, rowTaps: rowTaps,
-                                colTaps: colTaps, phases: phases, tapStride: kernelFilter.tapStride, into: taps)
+                                colTaps: colTaps, phases: phases, tapStride: kernelFilter.tapStride,
+                                pixelStride: sourcePixel, into: taps)
                             runCount = splitIntoTapRuns(
-                                taps, count: count, pixelStride: g.strideWidth &* lanes, into: runs)
+                                taps, count: count, pixelStride: g.strideWidth &* sourcePixel, into: runs)
                             runShape = uniformRunShape(runs, runCount: runCount)
                             shift = 0
                             behind = 0
@@ -194,19 +201,19 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                             sumTapProductsBlock(
                                 pixels: pixels, taps: taps, count: count, runs: runs, runCount: runCount,
                                 runShape: runShape,
-                                filter, source + (shift - back * g.strideWidth * lanes),
-                                pixelStride: g.strideWidth * lanes,
+                                filter, source + (shift - back * g.strideWidth * sourcePixel),
+                                pixelStride: g.strideWidth * sourcePixel,
                                 into: out - back * lanes, outPixelStride: lanes, lanes: lanes, isa: ISA.self)
                             ow += pixels - back
                             behind += pixels - back
-                            shift &+= (pixels - back) &* g.strideWidth &* lanes
+                            shift &+= (pixels - back) &* g.strideWidth &* sourcePixel
                         } else {
                             sumTapProducts(taps, count: count, filter, source + shift, into: out, lanes: lanes)
                             ow += 1
                             behind += 1
                             // Wrapping: it is only used again when the next
                             // pixel continues the pattern, i.e. really exists.
-                            shift &+= g.strideWidth &* lanes
+                            shift &+= g.strideWidth &* sourcePixel
                         }
                     }
                 }
@@ -221,13 +228,13 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
 /// filter row (the `r`-th valid one reads the input row at element offset
 /// `rowOffsets[r]`), each row's taps of one stride phase first (`kw`,
 /// `kw + phases`, ...: they read a block's pixels shifted by one). Filter
-/// tap `t`'s lanes start at `t * tapStride`.
+/// tap `t`'s lanes start at `t * tapStride`; input pixels are `pixelStride`
+/// elements apart.
 @inlinable @inline(__always)
 func forwardTaps(
     _ g: ConvGeometry, oh: Int, ow: Int, rowOffsets: UnsafePointer<Int>, rowCount: Int, rowTaps: WindowTaps,
-    colTaps: WindowTaps, phases: Int, tapStride: Int, into taps: UnsafeMutablePointer<TapOffsets>
+    colTaps: WindowTaps, phases: Int, tapStride: Int, pixelStride: Int, into taps: UnsafeMutablePointer<TapOffsets>
 ) -> Int {
-    let lanes = g.outputChannels
     var count = 0
     for r in 0..<rowCount {
         let kh = rowTaps.pairs[oh * g.filterHeight + r].tap
@@ -236,7 +243,7 @@ func forwardTaps(
                 let (kw, iw) = colTaps.pairs[ow * g.filterWidth + c]
                 guard phases == 1 || kw % phases == phase else { continue }
                 taps[count] = TapOffsets(
-                    first: (kh * g.filterWidth + kw) * tapStride, second: rowOffsets[r] + iw * lanes)
+                    first: (kh * g.filterWidth + kw) * tapStride, second: rowOffsets[r] + iw * pixelStride)
                 count += 1
             }
         }

@@ -21,29 +21,36 @@ struct PaddedRows<S: KernelScalar> {
     @usableFromInline let slots: Int
     @usableFromInline let leftPad: Int
     @usableFromInline let lanes: Int
+    /// Elements from one pixel to the next: `lanes`, or one line more where
+    /// that spreads a block's reads over the L1 cache's sets (see
+    /// ``setSpreadingPixelStride(_:elements:period:)``).
+    @usableFromInline let pixelStride: Int
     /// The key of the row each slot holds (`-1`: none).
     @usableFromInline let keys: UnsafeMutablePointer<Int>
     /// The ``ScratchPool`` block holding the slots and keys.
     @usableFromInline let block: (pointer: UnsafeMutableRawPointer, bytes: Int)
 
-    /// Elements of one slot for rows of `paddedPixels` pixels of `lanes`
-    /// lanes, rounded up to whole 64-byte lines, or `nil` when that overflows.
+    /// Elements of one slot for rows of `paddedPixels` pixels `pixelStride`
+    /// elements apart, rounded up to whole 64-byte lines, or `nil` when that
+    /// overflows.
     @inlinable
-    static func slotElements(paddedPixels: Int, lanes: Int) -> Int? {
+    static func slotElements(paddedPixels: Int, pixelStride: Int) -> Int? {
         let line = max(1, 64 / MemoryLayout<S>.stride)
-        let (elements, overflow) = paddedPixels.multipliedReportingOverflow(by: lanes)
+        let (elements, overflow) = paddedPixels.multipliedReportingOverflow(by: pixelStride)
         guard !overflow, elements <= Int.max - line else { return nil }
         return (elements + line - 1) / line * line
     }
 
-    /// Allocates `slots` slots for rows of `pixels` pixels and zeroes their
-    /// padding (``assign(_:count:offsets:fill:)`` writes the rest).
+    /// Allocates `slots` slots for rows of `pixels` pixels of `lanes` lanes,
+    /// `pixelStride` elements apart, and zeroes their padding
+    /// (``assign(_:count:offsets:fill:)`` writes the rest).
     @inlinable
-    init(slots: Int, slotElements: Int, leftPad: Int, pixels: Int, lanes: Int) {
+    init(slots: Int, slotElements: Int, leftPad: Int, pixels: Int, lanes: Int, pixelStride: Int) {
         self.slots = slots
         self.rowStride = slotElements
         self.leftPad = leftPad
         self.lanes = lanes
+        self.pixelStride = pixelStride
         let count = max(1, slots * slotElements)
         var layout = ScratchLayout()
         let baseAt = layout.reserve(S.self, count: count)
@@ -51,10 +58,10 @@ struct PaddedRows<S: KernelScalar> {
         block = ScratchPool.shared.take(bytes: layout.bytes)
         base = ScratchPool.bind(block, at: baseAt, to: S.self, count: count)
         keys = ScratchPool.bind(block, at: keysAt, to: Int.self, count: slots)
-        let end = (leftPad + pixels) * lanes
+        let end = (leftPad + pixels) * pixelStride
         for s in 0..<slots {
             let slot = base + s * slotElements
-            slot.initialize(repeating: 0, count: leftPad * lanes)
+            slot.initialize(repeating: 0, count: leftPad * pixelStride)
             (slot + end).initialize(repeating: 0, count: slotElements - end)
         }
         keys.initialize(repeating: -1, count: max(1, slots))
@@ -69,7 +76,8 @@ struct PaddedRows<S: KernelScalar> {
     /// Makes the `count` distinct rows `wanted[0..<count]` resident and
     /// writes each one's offset from ``base`` (of its padded pixel 0) to
     /// `offsets`. A missing row goes to a slot no wanted row holds; `fill`
-    /// writes its real pixels (`key`, destination of the first real pixel).
+    /// writes its real pixels (`key`, destination of the first real pixel;
+    /// pixels ``pixelStride`` apart).
     ///
     /// - Precondition: `count <= slots`.
     @inlinable @inline(__always)
@@ -86,7 +94,7 @@ struct PaddedRows<S: KernelScalar> {
             var free = 0
             while (0..<count).contains(where: { offsets[$0] == free }) { free += 1 }
             keys[free] = wanted[r]
-            fill(wanted[r], base + free * rowStride + leftPad * lanes)
+            fill(wanted[r], base + free * rowStride + leftPad * pixelStride)
             offsets[r] = free
         }
         for r in 0..<count { offsets[r] *= rowStride }
@@ -115,8 +123,11 @@ func allFinite<S: KernelScalar>(_ values: UnsafePointer<S>, count: Int) -> Bool 
 /// at least 4 times: its pixels all start at the same offset within a
 /// 64-byte line (whole lines per pixel), and that offset isn't 0, as for most
 /// Swift arrays, unless the kernel reads it in `skewed` blocks (aligned loads
-/// without a copy, see ``laneSkew(_:lanes:filterTaps:_:)``). Rows narrower
-/// than a block of 4 gain nothing but the copy; rows of 4 to 7 pixels go in
+/// without a copy, see ``laneSkew(_:lanes:filterTaps:_:)``), or, skewed
+/// or not, when its pixels crowd the L1 cache's sets (padded rows space them
+/// out, see ``paddedRowsCrowdingPeriod``; aligned, small ones such as
+/// 1x7x7x1024 ran 12 % faster in place). Rows narrower than a block of 4
+/// gain nothing but the copy; rows of 4 to 7 pixels go in
 /// two overlapping blocks of 4 (8x7x7x1152 5x5 forward, one thread: 0.55 ms
 /// in place, one pixel at a time; 0.29 padded).
 ///
@@ -134,11 +145,13 @@ func paddedRowsPayOff<S: KernelScalar>(
     skewed: Bool, filter: UnsafePointer<S>, filterCount: Int
 ) -> Bool {
     let line = 64
-    let straddles = !skewed && (lanes &* MemoryLayout<S>.stride) % line == 0
-        && Int(bitPattern: operand) % line != 0
+    let offLine = Int(bitPattern: operand) % line != 0
+    let straddles = !skewed && (lanes &* MemoryLayout<S>.stride) % line == 0 && offLine
     let (elements, overflow) = g.inputCount.addingReportingOverflow(g.outputCount)
     let large = overflow || elements > inPlaceFootprintLimit / MemoryLayout<S>.stride
-    return resultRowPixels >= 4 && (g.readsPerInputElement >= 16 || large || (operandReads >= 4 && straddles))
+    let crowded = offLine && setSpreadingPixelStride(S.self, elements: lanes, period: paddedRowsCrowdingPeriod) != lanes
+    return resultRowPixels >= 4
+        && (g.readsPerInputElement >= 16 || large || (operandReads >= 4 && (straddles || crowded)))
         && allFinite(filter, count: filterCount)
 }
 
@@ -191,18 +204,42 @@ func forwardColumnPadding(
     return (padBefore, max(0, highest - (inputSize - 1)))
 }
 
-/// The slot size and padding for padded rows of `pixels` pixels with `pad`
-/// zero pixels around them, `slots` per task, or `nil` when they would
-/// exceed ``paddedRowsByteLimit``.
+/// The slot size, padding and pixel stride (see
+/// ``setSpreadingPixelStride(_:elements:period:)``) for padded rows of `pixels`
+/// pixels with `pad` zero pixels around them, `slots` per task, or `nil`
+/// when they would exceed ``paddedRowsByteLimit``.
 @inlinable
 func paddedRowLayout<S: KernelScalar>(
     _: S.Type, pixels: Int, pad: (left: Int, right: Int)?, lanes: Int, slots: Int
-) -> (slotElements: Int, leftPad: Int, paddedPixels: Int)? {
+) -> PaddedRowLayout? {
     guard let pad, slots > 0 else { return nil }
     let (partial, o1) = pixels.addingReportingOverflow(pad.left)
     let (padded, o2) = partial.addingReportingOverflow(pad.right)
-    guard !o1, !o2, let elements = PaddedRows<S>.slotElements(paddedPixels: padded, lanes: lanes) else { return nil }
+    let pixelStride = setSpreadingPixelStride(S.self, elements: lanes, period: paddedRowsCrowdingPeriod)
+    guard !o1, !o2, let elements = PaddedRows<S>.slotElements(paddedPixels: padded, pixelStride: pixelStride)
+    else { return nil }
     let (bytes, o3) = elements.multipliedReportingOverflow(by: slots * MemoryLayout<S>.stride)
     guard !o3, bytes <= paddedRowsByteLimit else { return nil }
-    return (elements, pad.left, padded)
+    return PaddedRowLayout(slotElements: elements, leftPad: pad.left, paddedPixels: padded, pixelStride: pixelStride)
+}
+
+/// The shape of a task's ``PaddedRows``.
+@usableFromInline
+struct PaddedRowLayout {
+    /// Elements per slot (row).
+    @usableFromInline var slotElements: Int
+    /// Zero pixels before a row's first real pixel.
+    @usableFromInline var leftPad: Int
+    /// Pixels per slot, zero ones included.
+    @usableFromInline var paddedPixels: Int
+    /// Elements from one pixel to the next.
+    @usableFromInline var pixelStride: Int
+
+    @inlinable
+    init(slotElements: Int, leftPad: Int, paddedPixels: Int, pixelStride: Int) {
+        self.slotElements = slotElements
+        self.leftPad = leftPad
+        self.paddedPixels = paddedPixels
+        self.pixelStride = pixelStride
+    }
 }

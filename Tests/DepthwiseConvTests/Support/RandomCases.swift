@@ -41,7 +41,8 @@ func randomConfigurations(count: Int, seed: UInt64) -> [ReferenceConvolution] {
 /// counts with whole 64- and 32-byte registers plus a remainder; wide
 /// NCHW rows; and filters large enough for zero-padded staged rows (16 taps
 /// or more per stride phase), where small filters read in place; and pixels
-/// 2 KiB apart, which the filter gradient stages with a padded stride.
+/// 2 KiB apart, which the filter gradient stages with a padded stride, and
+/// 4 KiB apart, which padded rows space out too.
 let kernelShapeConfigurations: [ReferenceConvolution] = [
     ReferenceConvolution(
         batch: 1, height: 6, width: 27, channels: 37, multiplier: 1, filterHeight: 5, filterWidth: 5,
@@ -96,4 +97,12 @@ let kernelShapeConfigurations: [ReferenceConvolution] = [
     ReferenceConvolution(
         batch: 1, height: 5, width: 7, channels: 128, multiplier: 4, filterHeight: 3, filterWidth: 3,
         strideHeight: 2, strideWidth: 2, dilationHeight: 1, dilationWidth: 1, padding: .same, dataFormat: .nhwc),
+    // 4 KiB apart (C * M = 1024 in Float, 8 KiB in Double), 25 taps: padded
+    // rows one line wider per pixel, with and without lanes to widen.
+    ReferenceConvolution(
+        batch: 1, height: 5, width: 9, channels: 1024, multiplier: 1, filterHeight: 5, filterWidth: 5,
+        strideHeight: 1, strideWidth: 1, dilationHeight: 1, dilationWidth: 1, padding: .same, dataFormat: .nhwc),
+    ReferenceConvolution(
+        batch: 1, height: 4, width: 11, channels: 256, multiplier: 4, filterHeight: 5, filterWidth: 5,
+        strideHeight: 1, strideWidth: 2, dilationHeight: 1, dilationWidth: 1, padding: .same, dataFormat: .nhwc),
 ]
