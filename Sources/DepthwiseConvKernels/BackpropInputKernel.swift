@@ -210,7 +210,9 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                                 behind += pixels - back
                             } else {
                                 if m == 1 {
-                                    sumTapProducts(taps, count: count, filter, dy, into: out, lanes: lanes)
+                                    sumTapProductsSkewed(
+                                        taps, count: count, filter, dy, into: out, lanes: lanes,
+                                        skew: kernelFilter.skew)
                                 } else {
                                     sumTapProducts(taps, count: count, filter, dy, into: scratch, lanes: lanes)
                                     reduceDepthMultiplierGroups(scratch, into: out, channels: channels, multiplier: m)

@@ -208,7 +208,9 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                             behind += pixels - back
                             shift &+= (pixels - back) &* g.strideWidth &* sourcePixel
                         } else {
-                            sumTapProducts(taps, count: count, filter, source + shift, into: out, lanes: lanes)
+                            sumTapProductsSkewed(
+                                taps, count: count, filter, source + shift, into: out, lanes: lanes,
+                                skew: kernelFilter.skew)
                             ow += 1
                             behind += 1
                             // Wrapping: it is only used again when the next
