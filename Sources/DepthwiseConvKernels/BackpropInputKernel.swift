@@ -105,7 +105,7 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
         let rowsInScratch = staging.map {
             PaddedRows<S>(
                 slots: slotCount, slotElements: $0.slotElements, leftPad: $0.leftPad, pixels: g.outputWidth,
-                lanes: lanes, pixelStride: $0.pixelStride)
+                pixelStride: $0.pixelStride)
         }
         defer { rowsInScratch?.deallocate() }
         let source = rowsInScratch.map { UnsafePointer($0.base) } ?? outBackprop

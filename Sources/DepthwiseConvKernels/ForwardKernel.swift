@@ -111,7 +111,7 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
         let rowsInScratch = staging.map {
             PaddedRows<S>(
                 slots: slotCount, slotElements: $0.slotElements, leftPad: $0.leftPad, pixels: g.inputWidth,
-                lanes: lanes, pixelStride: $0.pixelStride)
+                pixelStride: $0.pixelStride)
         }
         defer { rowsInScratch?.deallocate() }
         let source = rowsInScratch.map { UnsafePointer($0.base) } ?? input

@@ -20,8 +20,7 @@ struct PaddedRows<S: KernelScalar> {
     @usableFromInline let rowStride: Int
     @usableFromInline let slots: Int
     @usableFromInline let leftPad: Int
-    @usableFromInline let lanes: Int
-    /// Elements from one pixel to the next: `lanes`, or one line more where
+    /// Elements from one pixel to the next: its lanes, or one line more where
     /// that spreads a block's reads over the L1 cache's sets (see
     /// ``setSpreadingPixelStride(_:elements:period:)``).
     @usableFromInline let pixelStride: Int
@@ -41,15 +40,14 @@ struct PaddedRows<S: KernelScalar> {
         return (elements + line - 1) / line * line
     }
 
-    /// Allocates `slots` slots for rows of `pixels` pixels of `lanes` lanes,
-    /// `pixelStride` elements apart, and zeroes their padding
+    /// Allocates `slots` slots for rows of `pixels` pixels `pixelStride`
+    /// elements apart and zeroes their padding
     /// (``assign(_:count:offsets:fill:)`` writes the rest).
     @inlinable
-    init(slots: Int, slotElements: Int, leftPad: Int, pixels: Int, lanes: Int, pixelStride: Int) {
+    init(slots: Int, slotElements: Int, leftPad: Int, pixels: Int, pixelStride: Int) {
         self.slots = slots
         self.rowStride = slotElements
         self.leftPad = leftPad
-        self.lanes = lanes
         self.pixelStride = pixelStride
         let count = max(1, slots * slotElements)
         var layout = ScratchLayout()
