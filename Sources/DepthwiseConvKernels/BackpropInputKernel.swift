@@ -210,9 +210,7 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                                 behind += pixels - back
                             } else {
                                 if m == 1 {
-                                    sumTapProductsSkewed(
-                                        taps, count: count, filter, dy, into: out, lanes: lanes,
-                                        skew: kernelFilter.skew)
+                                    sumTapProducts(taps, count: count, filter, dy, into: out, lanes: lanes)
                                 } else {
                                     sumTapProducts(taps, count: count, filter, dy, into: scratch, lanes: lanes)
                                     reduceDepthMultiplierGroups(scratch, into: out, channels: channels, multiplier: m)

@@ -208,9 +208,7 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                             behind += pixels - back
                             shift &+= (pixels - back) &* g.strideWidth &* sourcePixel
                         } else {
-                            sumTapProductsSkewed(
-                                taps, count: count, filter, source + shift, into: out, lanes: lanes,
-                                skew: kernelFilter.skew)
+                            sumTapProducts(taps, count: count, filter, source + shift, into: out, lanes: lanes)
                             ow += 1
                             behind += 1
                             // Wrapping: it is only used again when the next

@@ -205,22 +205,3 @@ struct KernelFilter<S: KernelScalar> {
         if let block { ScratchPool.shared.give(block) }
     }
 }
-
-/// ``sumTapProducts(_:count:_:_:into:lanes:)`` for one pixel of an operand
-/// the blocks read lane-skewed (see ``laneSkew(_:lanes:filterTaps:_:)``):
-/// its first `skew` lanes, then the others, whose vectors then start where
-/// the skewed blocks' do, on cache lines of the operand and of the skewed
-/// filter, so none of its loads straddles two lines. `skew == 0`: all lanes
-/// at once. Each lane's sum is the same whichever vector computes it.
-@inlinable @inline(__always)
-func sumTapProductsSkewed<S: KernelScalar>(
-    _ taps: UnsafePointer<TapOffsets>, count: Int, _ a: UnsafePointer<S>, _ b: UnsafePointer<S>,
-    into out: UnsafeMutablePointer<S>, lanes: Int, skew: Int
-) {
-    if skew > 0, skew < lanes {
-        sumTapProducts(taps, count: count, a, b, into: out, lanes: skew)
-        sumTapProducts(taps, count: count, a + skew, b + skew, into: out + skew, lanes: lanes - skew)
-    } else {
-        sumTapProducts(taps, count: count, a, b, into: out, lanes: lanes)
-    }
-}
