@@ -614,11 +614,14 @@ struct FilterGradientWorkspace<S: KernelScalar, ISA: InstructionSetTag> {
     /// Whether the output gradient is read where it is rather than staged:
     /// when it is small enough to stay in the caches (4 MiB), or input and
     /// output gradient together stay in the last-level cache between calls
-    /// (``inPlaceFootprintLimit``, as for the other kernels), even where its
-    /// pixels crowd a few cache sets (see ``pixelStride``): a pass uses each
-    /// of its vectors once, for all its taps, so only the input's lines are
-    /// read again and need to stay (1 thread, 48 bytes off a line:
-    /// 8x14x14x512 0.31 -> 0.28 ms, 1x7x7x1024 0.028 -> 0.020). Staging costs
+    /// (``inPlaceFootprintLimit``, as for the other kernels). Where its
+    /// pixels crowd the L1 sets (see ``pixelStride``) only when it is within
+    /// those 4 MiB and they fall in two sets (C = 512 in Float), not one: a
+    /// pass uses each of its vectors once, for all its taps, so only the
+    /// input's lines are read again and need to stay. Through the public API,
+    /// one thread: 8x14x14x512 0.31 -> 0.28 ms, 1x14x14x512 0.041 -> 0.037;
+    /// in place, 1x14x14x1024 ran 0.080 -> 0.087 and 4x28x28x512 (6.4 MB)
+    /// 1.0 -> 1.2, so those stay staged. Staging costs
     /// a copy; reading a gradient from memory in place, one lane block at a
     /// time, strides through it in a way the hardware prefetches badly.
     /// Measured, 1 thread: in place 32x14x14x256 0.65 -> 0.51 ms,
@@ -670,7 +673,11 @@ struct FilterGradientWorkspace<S: KernelScalar, ISA: InstructionSetTag> {
         let staysCached = !overflow && elements <= inPlaceFootprintLimit / MemoryLayout<S>.stride
         readsInputInPlace = !aliased && g.depthMultiplier == 1
             && (g.readsPerInputElement < 4 || g.inputCount <= cacheResidentElements || staysCached)
-        readsOutputGradientInPlace = g.outputCount <= cacheResidentElements || staysCached
+        // (See `readsOutputGradientInPlace`.)
+        let oneSet = aliased && (rounded * MemoryLayout<S>.stride) % 4096 == 0
+        readsOutputGradientInPlace = aliased
+            ? !oneSet && g.outputCount <= cacheResidentElements
+            : g.outputCount <= cacheResidentElements || staysCached
         let inputRowsCount = readsInputInPlace ? 1 : slots * rowSize
         let outputGradientCount = readsOutputGradientInPlace ? 1 : rowsPerGroup * g.outputWidth * pixelStride
         let descriptorCount = rowsPerGroup * g.filterHeight * g.filterWidth
