@@ -199,6 +199,8 @@ func filterGradientPairPass9<V: FilterGradientLanes, R: FilterGradientRowMode, I
         let x0 = t0.x + lane + rowX, x1 = t1.x + lane + rowX, x2 = t2.x + lane + rowX
         let x3 = t3.x + lane + rowX, x4 = t4.x + lane + rowX, x5 = t5.x + lane + rowX
         let x6 = t6.x + lane + rowX, x7 = t7.x + lane + rowX, x8 = t8.x + lane + rowX
+        // The nine taps are written out: the same body as a local function
+        // over `inout` sums ran 1x14x14x576 at 0.033 ms instead of 0.025.
         var ow = 0
         while ow < width {
             let checked = ow < lo || ow >= hi
