@@ -199,8 +199,10 @@ func filterGradientPairPass9<V: FilterGradientLanes, R: FilterGradientRowMode, I
         let x0 = t0.x + lane + rowX, x1 = t1.x + lane + rowX, x2 = t2.x + lane + rowX
         let x3 = t3.x + lane + rowX, x4 = t4.x + lane + rowX, x5 = t5.x + lane + rowX
         let x6 = t6.x + lane + rowX, x7 = t7.x + lane + rowX, x8 = t8.x + lane + rowX
-        // The nine taps are written out: the same body as a local function
-        // over `inout` sums ran 1x14x14x576 at 0.033 ms instead of 0.025.
+        // The nine taps are written out, as `filterGradientPass` writes out
+        // its own (a local function over `inout` sums measured 1x14x14x576
+        // at 0.033 ms against 0.025 once, within this host's run-to-run
+        // spread for that layer, 0.023 to 0.032: not confirmed either way).
         var ow = 0
         while ow < width {
             let checked = ow < lo || ow >= hi
@@ -393,23 +395,30 @@ func filterGradientRowGroup<S: KernelScalar, V: FilterGradientLanes, ISA: Instru
             }
         }
     }
-    // Pairs of whole vectors (wide register file), whole vectors, then at
-    // most one half and one quarter, then single lanes.
-    @inline(__always) func unskewedPasses(rows rowRange: Range<Int>) {
-        guard !rowRange.isEmpty else { return }
+    // Whole vectors from `start` while they end by `end`, in pairs with a
+    // wide register file (see `filterGradientPairPass9`); returns the first
+    // lane left.
+    @inline(__always) func wholeVectorPasses(from start: Int, to end: Int, rows rowRange: Range<Int>) -> Int {
         let plain = FilterGradientPlainLoads.self
-        var lane = space.lanes.lowerBound
-        let laneEnd = space.lanes.upperBound
+        var lane = start
         if ISA.hasWideRegisterFile {
-            while lane + 2 * V.laneCount <= laneEnd {
+            while lane + 2 * V.laneCount <= end {
                 passes(V.self, plain, lane: lane, rows: rowRange, wrap: .none, paired: true)
                 lane += 2 * V.laneCount
             }
         }
-        while lane + V.laneCount <= laneEnd {
+        while lane + V.laneCount <= end {
             passes(V.self, plain, lane: lane, rows: rowRange, wrap: .none)
             lane += V.laneCount
         }
+        return lane
+    }
+    // Whole vectors, then at most one half and one quarter, then single lanes.
+    @inline(__always) func unskewedPasses(rows rowRange: Range<Int>) {
+        guard !rowRange.isEmpty else { return }
+        let plain = FilterGradientPlainLoads.self
+        let laneEnd = space.lanes.upperBound
+        var lane = wholeVectorPasses(from: space.lanes.lowerBound, to: laneEnd, rows: rowRange)
         if V.laneCount > 8, lane + 8 <= laneEnd {
             passes(SIMD8<S>.self, plain, lane: lane, rows: rowRange, wrap: .none)
             lane += 8
@@ -431,18 +440,7 @@ func filterGradientRowGroup<S: KernelScalar, V: FilterGradientLanes, ISA: Instru
         return
     }
     unskewedPasses(rows: 0..<skewed.lowerBound)
-    let width = V.laneCount
-    var lane = skew
-    if ISA.hasWideRegisterFile {
-        while lane + 2 * width <= lanes {
-            passes(V.self, FilterGradientPlainLoads.self, lane: lane, rows: skewed, wrap: .none, paired: true)
-            lane += 2 * width
-        }
-    }
-    while lane + width <= lanes {
-        passes(V.self, FilterGradientPlainLoads.self, lane: lane, rows: skewed, wrap: .none)
-        lane += width
-    }
+    let lane = wholeVectorPasses(from: skew, to: lanes, rows: skewed)
     let wrap = FilterGradientWrap<V>(pixel: lanes, keep: lanes - lane, sumCount: taps * lanes)
     if g.strideWidth == 1 {
         passes(V.self, FilterGradientLockstepLoads.self, lane: lane, rows: skewed, wrap: wrap)
@@ -820,7 +818,7 @@ struct FilterGradientWorkspace<S: KernelScalar, ISA: InstructionSetTag> {
         readsInputInPlace = !aliased && g.depthMultiplier == 1
             && (g.readsPerInputElement < 4 || g.inputCount <= cacheResidentElements || staysCached)
         // (See `readsOutputGradientInPlace`.)
-        let oneSet = aliased && (rounded * MemoryLayout<S>.stride) % 4096 == 0
+        let oneSet = pixelsCrowdSets(S.self, elements: rounded, period: l1WayBytes)
         readsOutputGradientInPlace = aliased
             ? !oneSet && g.outputCount <= cacheResidentElements
             : g.outputCount <= cacheResidentElements || staysCached

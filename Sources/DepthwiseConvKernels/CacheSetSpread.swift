@@ -12,11 +12,23 @@
 @inlinable
 func setSpreadingPixelStride<S: KernelScalar>(_: S.Type, elements: Int, period: Int) -> Int {
     let line = 64 / MemoryLayout<S>.stride
-    let (bytes, overflow) = elements.multipliedReportingOverflow(by: MemoryLayout<S>.stride)
-    guard !overflow, bytes > 0, bytes % 64 == 0, bytes % period == 0, elements <= Int.max - line
+    guard pixelsCrowdSets(S.self, elements: elements, period: period), elements <= Int.max - line
     else { return elements }
     return elements + line
 }
+
+/// Whether pixels of `elements` elements, packed (a whole number of 64-byte
+/// lines each), are a multiple of `period` bytes apart.
+@inlinable
+func pixelsCrowdSets<S: KernelScalar>(_: S.Type, elements: Int, period: Int) -> Bool {
+    let (bytes, overflow) = elements.multipliedReportingOverflow(by: MemoryLayout<S>.stride)
+    return !overflow && bytes > 0 && bytes % 64 == 0 && bytes % period == 0
+}
+
+/// Bytes of one way of the L1 cache (64 sets of 64-byte lines): lines a
+/// multiple of this apart all fall in one set.
+@inlinable
+var l1WayBytes: Int { 4096 }
 
 /// Pixel spacing, as a multiple of which the filter gradient's staged
 /// pixels get one more line: 2 KiB (C = 512 or 1024 in Float). Measured,
@@ -31,4 +43,4 @@ var filterGradientCrowdingPeriod: Int { 2048 }
 /// forward 16x7x7x1024 0.314 -> 0.270 ms, 1x14x14x1024 0.086 -> 0.060; at
 /// 2 KiB (C = 512), 16x14x14x512 ran 8 % slower, 1 KiB changed nothing.
 @inlinable
-var paddedRowsCrowdingPeriod: Int { 4096 }
+var paddedRowsCrowdingPeriod: Int { l1WayBytes }

@@ -71,7 +71,7 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
             lanes: lanes, slots: slotCount)
         : nil
     let staging = padded ?? (m == 1 ? nil : {
-        let pixelStride = setSpreadingPixelStride(S.self, elements: lanes, period: paddedRowsCrowdingPeriod)
+        let pixelStride = PaddedRows<S>.pixelStride(lanes: lanes)
         return PaddedRowLayout(
             slotElements: PaddedRows<S>.slotElements(paddedPixels: g.inputWidth, pixelStride: pixelStride) ?? 0,
             leftPad: 0, paddedPixels: g.inputWidth, pixelStride: pixelStride)

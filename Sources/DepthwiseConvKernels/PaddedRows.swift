@@ -29,6 +29,14 @@ struct PaddedRows<S: KernelScalar> {
     /// The ``ScratchPool`` block holding the slots and keys.
     @usableFromInline let block: (pointer: UnsafeMutableRawPointer, bytes: Int)
 
+    /// Elements from one pixel of `lanes` lanes to the next: `lanes`, plus
+    /// one line where pixels would crowd the L1 sets
+    /// (``paddedRowsCrowdingPeriod``).
+    @inlinable
+    static func pixelStride(lanes: Int) -> Int {
+        setSpreadingPixelStride(S.self, elements: lanes, period: paddedRowsCrowdingPeriod)
+    }
+
     /// Elements of one slot for rows of `paddedPixels` pixels `pixelStride`
     /// elements apart, rounded up to whole 64-byte lines, or `nil` when that
     /// overflows.
@@ -147,7 +155,7 @@ func paddedRowsPayOff<S: KernelScalar>(
     let straddles = !skewed && (lanes &* MemoryLayout<S>.stride) % line == 0 && offLine
     let (elements, overflow) = g.inputCount.addingReportingOverflow(g.outputCount)
     let large = overflow || elements > inPlaceFootprintLimit / MemoryLayout<S>.stride
-    let crowded = offLine && setSpreadingPixelStride(S.self, elements: lanes, period: paddedRowsCrowdingPeriod) != lanes
+    let crowded = offLine && pixelsCrowdSets(S.self, elements: lanes, period: paddedRowsCrowdingPeriod)
     return resultRowPixels >= 4
         && (g.readsPerInputElement >= 16 || large || (operandReads >= 4 && (straddles || crowded)))
         && allFinite(filter, count: filterCount)
@@ -213,7 +221,7 @@ func paddedRowLayout<S: KernelScalar>(
     guard let pad, slots > 0 else { return nil }
     let (partial, o1) = pixels.addingReportingOverflow(pad.left)
     let (padded, o2) = partial.addingReportingOverflow(pad.right)
-    let pixelStride = setSpreadingPixelStride(S.self, elements: lanes, period: paddedRowsCrowdingPeriod)
+    let pixelStride = PaddedRows<S>.pixelStride(lanes: lanes)
     guard !o1, !o2, let elements = PaddedRows<S>.slotElements(paddedPixels: padded, pixelStride: pixelStride)
     else { return nil }
     let (bytes, o3) = elements.multipliedReportingOverflow(by: slots * MemoryLayout<S>.stride)
