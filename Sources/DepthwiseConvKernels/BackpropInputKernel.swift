@@ -13,6 +13,9 @@
 /// (``PaddedRows``), so border pixels go in blocks too; otherwise they go
 /// one by one, and at unit stride (M = 1) an out_backprop off a vector
 /// boundary is read in lane-skewed blocks (``laneSkew(_:lanes:filterTaps:_:)``).
+/// At column stride 2 with 3 filter columns (M = 1, AVX-512), the two
+/// phases' pixels go in adjacent pairs that share their out_backprop loads
+/// (``PairedPhaseSpan``).
 ///
 /// For a depth multiplier `M > 1` the products are accumulated over the
 /// flattened `C * M` lanes (filter and output gradient share that layout) and
@@ -94,6 +97,12 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
         rowTaps.deallocate()
         colTaps.deallocate()
     }
+    // At column stride 2 the two phases' pixels go in pairs where they
+    // have all their taps (see `PairedPhaseSpan`): 16 sums need a wide
+    // register file.
+    let pairedSpan = ISA.hasWideRegisterFile && m == 1 && g.strideWidth == 2 && g.dilationWidth == 1
+        && lanes % S.Register512.scalarCount == 0
+        ? PairedPhaseSpan(colTaps: colTaps, width: g.inputWidth, filterWidth: g.filterWidth) : nil
     // A rough work estimate (wrapping: it only picks the thread count).
     let taps = max(1, (g.filterHeight &* g.filterWidth) / max(1, g.strideHeight &* g.strideWidth))
     let work = rows &* g.inputWidth &* lanes &* taps
@@ -109,8 +118,9 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
         }
         defer { rowsInScratch?.deallocate() }
         let source = rowsInScratch.map { UnsafePointer($0.base) } ?? outBackprop
-        withUnsafeTemporaryAllocation(of: TapOffsets.self, capacity: tapCapacity) { taps in
-        withUnsafeTemporaryAllocation(of: TapRun.self, capacity: tapCapacity) { runs in
+        // (Room for a second tap list, a pair's phase B.)
+        withUnsafeTemporaryAllocation(of: TapOffsets.self, capacity: 2 * tapCapacity) { taps in
+        withUnsafeTemporaryAllocation(of: TapRun.self, capacity: 2 * tapCapacity) { runs in
         withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * max(1, g.filterHeight)) { rowInfo in
             withUnsafeTemporaryAllocation(of: S.self, capacity: m == 1 ? 1 : blockPixels * lanes) { scratch in
                 guard let taps = taps.baseAddress, let runs = runs.baseAddress, let scratch = scratch.baseAddress,
@@ -145,6 +155,31 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                             into: result + row * g.inputWidth * channels, pixels: g.inputWidth, channels: lanes,
                             group: group, blockPixels: blockPixels, isa: ISA.self)
                         continue
+                    }
+                    // Columns the paired phases computed (the phases skip them).
+                    var paired = 0..<0
+                    if let span = pairedSpan {
+                        let tapsB = taps + tapCapacity, runsB = runs + tapCapacity
+                        let countA = backpropInputTaps(
+                            g, ih: ih, iw: span.start, rowOffsets: rowOffsets, rowTaps: rowTaps, colTaps: colTaps,
+                            tapStride: kernelFilter.tapStride, pixelStride: sourcePixel, into: taps)
+                        let countB = backpropInputTaps(
+                            g, ih: ih, iw: span.start + 1, rowOffsets: rowOffsets, rowTaps: rowTaps,
+                            colTaps: colTaps, tapStride: kernelFilter.tapStride, pixelStride: sourcePixel,
+                            into: tapsB)
+                        let runCountA = splitIntoTapRuns(taps, count: countA, pixelStride: sourcePixel, into: runs)
+                        let runCountB = splitIntoTapRuns(tapsB, count: countB, pixelStride: sourcePixel, into: runsB)
+                        if runCountA > 0,
+                            pairedPhaseTapsLineUp(
+                                span, tapsA: taps, runsA: runs, runCountA: runCountA, tapsB: tapsB, runsB: runsB,
+                                runCountB: runCountB)
+                        {
+                            sumPairedPhaseSpan(
+                                span, taps: taps, tapsB, runs: runs, runsB, rowCount: runCountA, filter, source,
+                                pixelStride: sourcePixel, into: result + (row * g.inputWidth + span.start) * channels,
+                                channels: channels, isa: ISA.self)
+                            paired = span.start..<span.end
+                        }
                     }
                     // Pixels of one stride phase (iw, iw + SW, ...) go in
                     // blocks when their taps line up (the interior).
@@ -182,8 +217,18 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                                     continue
                                 }
                             }
-                            let (pixels, back) = nextBlock(
-                                remaining: colTaps.patternRun[iw], behind: behind, blockPixels: blockPixels)
+                            if paired.contains(iw) {
+                                // (Stride 2: the pixels of this phase up to the span's end.)
+                                let skipped = (paired.upperBound - iw + 1) / 2
+                                iw += 2 * skipped
+                                shift += skipped * sourcePixel
+                                behind += skipped
+                                continue
+                            }
+                            // (Blocks stop at the paired columns.)
+                            let remaining = iw < paired.lowerBound
+                                ? min(colTaps.patternRun[iw], (paired.lowerBound - iw + 1) / 2) : colTaps.patternRun[iw]
+                            let (pixels, back) = nextBlock(remaining: remaining, behind: behind, blockPixels: blockPixels)
                             let dy = source + (shift - back * sourcePixel)
                             let out = result + (row * g.inputWidth + iw - back * g.strideWidth) * channels
                             if pixels > 0 {

@@ -164,6 +164,51 @@ struct PixelVectors<V: SIMD> where V.Scalar: FloatingPoint {
         }
     }
 
+    /// `v[q]`; `q` (0 to 7) must be a constant once inlined.
+    @inlinable @inline(__always)
+    func get(_ q: Int) -> V {
+        switch q {
+        case 0: v0
+        case 1: v1
+        case 2: v2
+        case 3: v3
+        case 4: v4
+        case 5: v5
+        case 6: v6
+        default: v7
+        }
+    }
+
+    /// Sets `v[q]`; `q` (0 to 7) must be a constant once inlined.
+    @inlinable @inline(__always)
+    mutating func set(_ q: Int, _ x: V) {
+        switch q {
+        case 0: v0 = x
+        case 1: v1 = x
+        case 2: v2 = x
+        case 3: v3 = x
+        case 4: v4 = x
+        case 5: v5 = x
+        case 6: v6 = x
+        default: v7 = x
+        }
+    }
+
+    /// `v[q] = v[q] + w * x`; `q` (0 to 7) must be a constant once inlined.
+    @inlinable @inline(__always)
+    mutating func accumulate(_ q: Int, _ w: V, _ x: V) {
+        switch q {
+        case 0: v0 = v0 + w * x
+        case 1: v1 = v1 + w * x
+        case 2: v2 = v2 + w * x
+        case 3: v3 = v3 + w * x
+        case 4: v4 = v4 + w * x
+        case 5: v5 = v5 + w * x
+        case 6: v6 = v6 + w * x
+        default: v7 = v7 + w * x
+        }
+    }
+
     /// Moves every pixel's vector one pixel down (`v[p] = v[p + 1]`) and
     /// puts `last` in the last pixel.
     @inlinable @inline(__always)

@@ -42,7 +42,8 @@ func randomConfigurations(count: Int, seed: UInt64) -> [ReferenceConvolution] {
 /// NCHW rows; and filters large enough for zero-padded staged rows (16 taps
 /// or more per stride phase), where small filters read in place; and pixels
 /// 2 KiB apart, which the filter gradient stages with a padded stride, and
-/// 4 KiB apart, which padded rows space out too.
+/// 4 KiB apart, which padded rows space out too; and column stride 2 with
+/// the two phases' pixels paired.
 let kernelShapeConfigurations: [ReferenceConvolution] = [
     ReferenceConvolution(
         batch: 1, height: 6, width: 27, channels: 37, multiplier: 1, filterHeight: 5, filterWidth: 5,
@@ -105,4 +106,17 @@ let kernelShapeConfigurations: [ReferenceConvolution] = [
     ReferenceConvolution(
         batch: 1, height: 4, width: 11, channels: 256, multiplier: 4, filterHeight: 5, filterWidth: 5,
         strideHeight: 1, strideWidth: 2, dilationHeight: 1, dilationWidth: 1, padding: .same, dataFormat: .nhwc),
+    // Column stride 2, 3x3 and 5x5, whole 64-byte registers of lanes: the
+    // input gradient's paired phases, with both parities of the left
+    // padding, a last block that redoes pairs, and border pixels on their own.
+    ReferenceConvolution(
+        batch: 1, height: 5, width: 37, channels: 32, multiplier: 1, filterHeight: 3, filterWidth: 3,
+        strideHeight: 2, strideWidth: 2, dilationHeight: 1, dilationWidth: 1, padding: .same, dataFormat: .nhwc),
+    ReferenceConvolution(
+        batch: 2, height: 4, width: 40, channels: 16, multiplier: 1, filterHeight: 3, filterWidth: 3,
+        strideHeight: 1, strideWidth: 2, dilationHeight: 1, dilationWidth: 1, padding: .valid, dataFormat: .nhwc),
+    ReferenceConvolution(
+        batch: 1, height: 6, width: 45, channels: 48, multiplier: 1, filterHeight: 5, filterWidth: 5,
+        strideHeight: 2, strideWidth: 2, dilationHeight: 1, dilationWidth: 1,
+        padding: .explicit([0, 0, 1, 2, 2, 1, 0, 0]), dataFormat: .nhwc),
 ]

@@ -1,0 +1,183 @@
+// Input gradient at column stride 2 (dilation 1, M = 1): the two stride
+// phases of a row read the same out_backprop pixels. Pixel `x` whose first
+// column tap is `kw = 0` and pixel `x + 1` (first tap `kw = 1`) read, tap
+// for tap, out_backprop pixels `o, o - 1, ...`: the even taps of a filter row
+// for `x`, the odd ones for `x + 1`. A block of 8 such pairs loads each
+// out_backprop vector of a filter row once for both phases, where blocks of
+// one phase at a time load them twice; on AVX-512 the 16 sums fit in
+// registers beside the filter row's vectors.
+
+/// Where a row's pairs of stride phases go through ``sumPairedPhaseBlock(_:phaseA:phaseB:taps:_:runs:_:rowCount:_:_:pixelStride:into:channels:)``:
+/// the columns `[start, end)`, at least 8 pairs, and the
+/// runs' lengths in the two phases (each valid filter row has one
+/// descending run of `lengthA` taps in phase A and `lengthB` in phase B).
+@usableFromInline
+struct PairedPhaseSpan {
+    @usableFromInline let start: Int
+    @usableFromInline let end: Int
+    @usableFromInline let lengthA: Int
+    @usableFromInline let lengthB: Int
+
+    /// The longest span of `colTaps`' columns (stride 2, dilation 1) whose
+    /// pixels all have every tap of their phase, starting at a phase-A
+    /// column, or `nil` if it holds fewer than 8 pairs or the filter width
+    /// isn't 3.
+    @inlinable
+    init?(colTaps: WindowTaps, width: Int, filterWidth: Int) {
+        let lengthA = (filterWidth + 1) / 2, lengthB = filterWidth / 2
+        // (Public API, one thread: 5 columns ran 0-3 % slower paired than
+        // in one phase at a time, 7 columns 10 % slower.)
+        guard filterWidth == 3 else { return nil }
+        // Whether column `x` starts a full pair: `x` has taps 0, 2, ... and
+        // `x + 1` taps 1, 3, ...
+        func fullPair(_ x: Int) -> Bool {
+            x + 1 < width && colTaps.counts[x] == lengthA && colTaps.counts[x + 1] == lengthB
+                && colTaps.pairs[x * filterWidth].tap == 0 && colTaps.pairs[(x + 1) * filterWidth].tap == 1
+        }
+        var best = (start: 0, pairs: 0)
+        var x = 0
+        while x < width {
+            guard fullPair(x) else {
+                x += 1
+                continue
+            }
+            var pairs = 1
+            while fullPair(x + 2 * pairs) { pairs += 1 }
+            if pairs > best.pairs { best = (x, pairs) }
+            x += 2 * pairs
+        }
+        guard best.pairs >= 8 else { return nil }
+        self.start = best.start
+        self.end = best.start + 2 * best.pairs
+        self.lengthA = lengthA
+        self.lengthB = lengthB
+    }
+}
+
+/// Whether the tap lists of a span's first pair suit the paired blocks:
+/// row `r`'s taps are one run in each phase (`runsA[r]`, `runsB[r]`, of the
+/// span's lengths, descending), and both runs' first taps read the same
+/// out_backprop pixel.
+@inlinable
+func pairedPhaseTapsLineUp(
+    _ span: PairedPhaseSpan, tapsA: UnsafePointer<TapOffsets>, runsA: UnsafePointer<TapRun>, runCountA: Int,
+    tapsB: UnsafePointer<TapOffsets>, runsB: UnsafePointer<TapRun>, runCountB: Int
+) -> Bool {
+    guard runCountA == runCountB else { return false }
+    for r in 0..<runCountA {
+        let a = runsA[r], b = runsB[r]
+        guard a.length == span.lengthA, b.length == span.lengthB, a.length == 1 || !a.ascending,
+            b.length == 1 || !b.ascending, tapsA[a.start].second == tapsB[b.start].second
+        else { return false }
+    }
+    return true
+}
+
+/// 8 pairs of result pixels (`x + 2q` in phase A, `x + 2q + 1` in phase B,
+/// `q` in `0..<8`), all `channels` lanes: `tapsA`/`tapsB` hold pixel `x`'s
+/// and `x + 1`'s taps (filter offsets into `a`, out_backprop offsets into
+/// `b` at the block's first pair), one run per valid filter row of
+/// `phaseA` and `phaseB` taps (constants at the call site, so everything
+/// unrolls). Pair `q`'s out_backprop is `pixelStride` elements after pair
+/// `q - 1`'s; `out` is pixel `x`'s result, and pixels are `channels` apart.
+///
+/// Each lane adds the products of its pixel's taps in tap order, as
+/// ``sumTapProducts(_:count:_:_:into:lanes:)`` does: a filter row's
+/// out_backprop vectors are streamed from the last pair's down, and each
+/// goes to every pixel that reads it (a pixel's taps read ever lower
+/// pixels).
+///
+/// - Precondition: `channels` is a whole number of 64-byte registers
+///   (narrower vectors ran slower than the phases' own blocks).
+@inlinable @inline(__always)
+func sumPairedPhaseBlock<S: KernelScalar>(
+    _: S.Type, phaseA: Int, phaseB: Int, taps tapsA: UnsafePointer<TapOffsets>, _ tapsB: UnsafePointer<TapOffsets>,
+    runs runsA: UnsafePointer<TapRun>, _ runsB: UnsafePointer<TapRun>, rowCount: Int,
+    _ a: UnsafePointer<S>, _ b: UnsafePointer<S>, pixelStride ps: Int, into out: UnsafeMutablePointer<S>,
+    channels: Int
+) {
+    @inline(__always) func lanes<V: SIMD>(_: V.Type, from j: Int) where V.Scalar == S {
+        @inline(__always) func load(_ p: UnsafePointer<S>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+        var sumsA = PixelVectors<V>(), sumsB = PixelVectors<V>()
+        for r in 0..<rowCount {
+            let startA = runsA[r].start, startB = runsB[r].start
+            @inline(__always) func filter(_ taps: UnsafePointer<TapOffsets>, _ start: Int, _ t: Int, _ length: Int) -> V {
+                t < length ? load(a + taps[start + t].first + j) : V()
+            }
+            let a0 = filter(tapsA, startA, 0, phaseA), a1 = filter(tapsA, startA, 1, phaseA)
+            let a2 = filter(tapsA, startA, 2, phaseA), a3 = filter(tapsA, startA, 3, phaseA)
+            let b0 = filter(tapsB, startB, 0, phaseB), b1 = filter(tapsB, startB, 1, phaseB)
+            let b2 = filter(tapsB, startB, 2, phaseB), b3 = filter(tapsB, startB, 3, phaseB)
+            // Pair q's tap t reads pair (q - t)'s tap-0 pixel: the pixel of
+            // pair i goes to pairs i + t (each call's `i` a literal, so the
+            // pair indices are constants and the sums stay in registers).
+            let first = b + tapsA[startA].second + j
+            @inline(__always) func visit(_ i: Int, _ sumsA: inout PixelVectors<V>, _ sumsB: inout PixelVectors<V>) {
+                guard i > -phaseA else { return }
+                let x = load(first + i * ps)
+                @inline(__always) func add(_ q: Int, _ t: Int, _ length: Int, _ w: V, _ sums: inout PixelVectors<V>) {
+                    if t < length, q >= 0, q < 8 { sums.accumulate(q, w, x) }
+                }
+                add(i, 0, phaseA, a0, &sumsA)
+                add(i + 1, 1, phaseA, a1, &sumsA)
+                add(i + 2, 2, phaseA, a2, &sumsA)
+                add(i + 3, 3, phaseA, a3, &sumsA)
+                add(i, 0, phaseB, b0, &sumsB)
+                add(i + 1, 1, phaseB, b1, &sumsB)
+                add(i + 2, 2, phaseB, b2, &sumsB)
+                add(i + 3, 3, phaseB, b3, &sumsB)
+            }
+            visit(7, &sumsA, &sumsB)
+            visit(6, &sumsA, &sumsB)
+            visit(5, &sumsA, &sumsB)
+            visit(4, &sumsA, &sumsB)
+            visit(3, &sumsA, &sumsB)
+            visit(2, &sumsA, &sumsB)
+            visit(1, &sumsA, &sumsB)
+            visit(0, &sumsA, &sumsB)
+            visit(-1, &sumsA, &sumsB)
+            visit(-2, &sumsA, &sumsB)
+            visit(-3, &sumsA, &sumsB)
+        }
+        @inline(__always) func store(_ q: Int, _ v: V, _ w: V) {
+            UnsafeMutableRawPointer(out + 2 * q * channels + j).storeBytes(of: v, as: V.self)
+            UnsafeMutableRawPointer(out + (2 * q + 1) * channels + j).storeBytes(of: w, as: V.self)
+        }
+        store(0, sumsA.v0, sumsB.v0)
+        store(1, sumsA.v1, sumsB.v1)
+        store(2, sumsA.v2, sumsB.v2)
+        store(3, sumsA.v3, sumsB.v3)
+        store(4, sumsA.v4, sumsB.v4)
+        store(5, sumsA.v5, sumsB.v5)
+        store(6, sumsA.v6, sumsB.v6)
+        store(7, sumsA.v7, sumsB.v7)
+    }
+    for j in stride(from: 0, to: channels, by: S.Register512.scalarCount) {
+        lanes(S.Register512.self, from: j)
+    }
+}
+
+/// ``sumPairedPhaseBlock(_:phaseA:phaseB:taps:_:runs:_:rowCount:_:_:pixelStride:into:channels:)``
+/// over the `blocks` blocks of a span, each 8 pairs (8 out_backprop pixels)
+/// after the one before; one unrolled kernel per filter width.
+@inlinable @inline(never)
+func sumPairedPhaseSpan<S: KernelScalar, ISA: InstructionSetTag>(
+    _ span: PairedPhaseSpan, taps tapsA: UnsafePointer<TapOffsets>, _ tapsB: UnsafePointer<TapOffsets>,
+    runs runsA: UnsafePointer<TapRun>, _ runsB: UnsafePointer<TapRun>, rowCount: Int,
+    _ a: UnsafePointer<S>, _ b: UnsafePointer<S>, pixelStride ps: Int, into out: UnsafeMutablePointer<S>,
+    channels: Int, isa: ISA.Type
+) {
+    let pairs = (span.end - span.start) / 2
+    @inline(__always) func sweep(_ phaseA: Int, _ phaseB: Int) {
+        for k in 0..<(pairs + 7) / 8 {
+            // (The last block ends at the last pair: it may redo pairs of
+            // the one before, with the same bits.)
+            let first = min(8 * k, pairs - 8)
+            sumPairedPhaseBlock(
+                S.self, phaseA: phaseA, phaseB: phaseB, taps: tapsA, tapsB, runs: runsA, runsB, rowCount: rowCount,
+                a, b + first * ps, pixelStride: ps, into: out + 2 * first * channels, channels: channels)
+        }
+    }
+    // (Other filter widths would go through `sweep(lengthA, lengthB)` too.)
+    sweep(2, 1)
+}
