@@ -97,18 +97,30 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
         rowTaps.deallocate()
         colTaps.deallocate()
     }
-    // At column stride 2 the two phases' pixels go in pairs where they
-    // have all their taps (see `PairedPhaseSpan`): 16 sums need a wide
-    // register file.
-    let pairedSpan = ISA.hasWideRegisterFile && m == 1 && g.strideWidth == 2 && g.dilationWidth == 1
-        && lanes % S.Register512.scalarCount == 0
-        ? PairedPhaseSpan(colTaps: colTaps, width: g.inputWidth, filterWidth: g.filterWidth) : nil
     // A rough work estimate (wrapping: it only picks the thread count).
     let taps = max(1, (g.filterHeight &* g.filterWidth) / max(1, g.strideHeight &* g.strideWidth))
     let work = rows &* g.inputWidth &* lanes &* taps
     let rowElements = g.outputWidth * lanes
     // Elements from one pixel of the rows read to the next.
     let sourcePixel = staging?.pixelStride ?? lanes
+    // At column stride 2 the two phases' pixels go in pairs where they
+    // have all their taps (see `PairedPhaseSpan`): 16 sums need a wide
+    // register file. Pixels of half a register go one pair per register,
+    // which loads the out_backprop pixel after the pair's (spared when
+    // it is the row's last).
+    let wholeRegisters = lanes % S.Register512.scalarCount == 0
+    let narrowPairs = 2 * lanes == S.Register512.scalarCount && sourcePixel == lanes
+    let pairedSpan = ISA.hasWideRegisterFile && m == 1 && g.strideWidth == 2 && g.dilationWidth == 1
+        && (wholeRegisters || narrowPairs)
+        ? PairedPhaseSpan(colTaps: colTaps, width: g.inputWidth, filterWidth: g.filterWidth).flatMap {
+            narrowPairs
+                ? $0.sparing(
+                    last: 1, of: staging?.paddedPixels ?? g.outputWidth, colTaps: colTaps, filterWidth: g.filterWidth)
+                : $0
+        } : nil
+    let narrowFilter = pairedSpan != nil && narrowPairs
+        ? PairedNarrowFilter(givenFilter, rows: g.filterHeight, channels: lanes) : nil
+    defer { narrowFilter?.deallocate() }
     parallelFor(rows, threads: work < 1 << 17 ? 1 : threads) { rowRange in
         let tapCapacity = max(1, g.filterHeight * g.filterWidth)
         let rowsInScratch = staging.map {
@@ -174,10 +186,18 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                                 span, tapsA: taps, runsA: runs, runCountA: runCountA, tapsB: tapsB, runsB: runsB,
                                 runCountB: runCountB)
                         {
-                            sumPairedPhaseSpan(
-                                span, taps: taps, tapsB, runs: runs, runsB, rowCount: runCountA, filter, source,
-                                pixelStride: sourcePixel, into: result + (row * g.inputWidth + span.start) * channels,
-                                channels: channels, isa: ISA.self)
+                            let into = result + (row * g.inputWidth + span.start) * channels
+                            if let narrowFilter {
+                                sumPairedNarrowSpan(
+                                    span, taps: taps, runs: runs, rowCount: runCountA,
+                                    filterRowStride: g.filterWidth * kernelFilter.tapStride,
+                                    pairFilter: narrowFilter.base, source, into: into, channels: channels,
+                                    isa: ISA.self)
+                            } else {
+                                sumPairedPhaseSpan(
+                                    span, taps: taps, tapsB, runs: runs, runsB, rowCount: runCountA, filter, source,
+                                    pixelStride: sourcePixel, into: into, channels: channels, isa: ISA.self)
+                            }
                             paired = span.start..<span.end
                         }
                     }

@@ -52,6 +52,21 @@ struct PairedPhaseSpan {
         self.lengthA = lengthA
         self.lengthB = lengthB
     }
+
+    @inlinable
+    init(start: Int, end: Int, lengthA: Int, lengthB: Int) {
+        (self.start, self.end, self.lengthA, self.lengthB) = (start, end, lengthA, lengthB)
+    }
+
+    /// The span without its last pairs whose first tap reads one of the
+    /// last `count` operand pixels of `pixels` (`colTaps`' positions), or
+    /// `nil` if fewer than 8 pairs remain.
+    @inlinable
+    func sparing(last count: Int, of pixels: Int, colTaps: WindowTaps, filterWidth: Int) -> PairedPhaseSpan? {
+        var end = self.end
+        while end - start >= 16, colTaps.pairs[(end - 2) * filterWidth].position > pixels - 1 - count { end -= 2 }
+        return end - start >= 16 ? PairedPhaseSpan(start: start, end: end, lengthA: lengthA, lengthB: lengthB) : nil
+    }
 }
 
 /// Whether the tap lists of a span's first pair suit the paired blocks:
@@ -180,4 +195,108 @@ func sumPairedPhaseSpan<S: KernelScalar, ISA: InstructionSetTag>(
     }
     // (Other filter widths would go through `sweep(lengthA, lengthB)` too.)
     sweep(2, 1)
+}
+
+// Narrow pixels: when a pixel's channels fill half a 64-byte register, a
+// pair's two pixels are one register (`x` in the low half, `x + 1` in the
+// high half), and so are two adjacent out_backprop pixels. Loading at pixel
+// `o - 1` gives `[o - 1 | o]`: the operands of `x`'s second tap (`kw = 2`)
+// and of `x + 1`'s only one (`kw = 1`), against the filter pair
+// `[kw 2 | kw 1]`; loading at `o` gives `x`'s first operand in the low
+// half, whose product the high half leaves out.
+
+/// The filter pairs of ``sumPairedNarrowSpan(_:taps:runs:rowCount:filterRowStride:pairFilter:_:into:channels:isa:)``
+/// for a 3-column filter of `channels` lanes per tap (each filter row `kh`:
+/// `[kw 0 | kw 0]`, then `[kw 2 | kw 1]`), in ``ScratchPool`` scratch.
+@usableFromInline
+struct PairedNarrowFilter<S: KernelScalar> {
+    @usableFromInline let base: UnsafePointer<S>
+    @usableFromInline let block: (pointer: UnsafeMutableRawPointer, bytes: Int)
+
+    @inlinable
+    init(_ filter: UnsafePointer<S>, rows: Int, channels: Int) {
+        let width = 2 * channels, count = max(1, rows * 2 * width)
+        block = ScratchPool.shared.take(bytes: count * MemoryLayout<S>.stride)
+        let copy = ScratchPool.bind(block, at: 0, to: S.self, count: count)
+        for kh in 0..<rows {
+            let tap = filter + kh * 3 * channels, pairs = copy + kh * 2 * width
+            pairs.initialize(from: tap, count: channels)
+            (pairs + channels).initialize(from: tap, count: channels)
+            (pairs + width).initialize(from: tap + 2 * channels, count: channels)
+            (pairs + width + channels).initialize(from: tap + channels, count: channels)
+        }
+        base = UnsafePointer(copy)
+    }
+
+    /// Gives the storage back to the pool.
+    @inlinable
+    func deallocate() {
+        ScratchPool.shared.give(block)
+    }
+}
+
+/// A span's pairs of narrow pixels (`2 * channels` lanes, one 64-byte
+/// register), 3 filter columns, in blocks of 8 pairs: `tapsA`/`runsA` are
+/// the span's first phase-A pixel's taps (one run per valid filter row,
+/// `first` offsets `kh * filterRowStride` for its `kw = 0` tap, `second`
+/// into `b`), out_backprop pixels `channels` elements apart; `out` is the
+/// span's first pixel's result. Each lane adds its pixel's products in tap
+/// order, as the per-pixel kernels do.
+///
+/// - Precondition: the span's last pair's first tap reads an out_backprop
+///   pixel with one more after it (the register loaded there holds it).
+///   (`ISA` names the specialization, so each instruction set's build has
+///   its own.)
+@inlinable @inline(never)
+func sumPairedNarrowSpan<S: KernelScalar, ISA: InstructionSetTag>(
+    _ span: PairedPhaseSpan, taps tapsA: UnsafePointer<TapOffsets>, runs runsA: UnsafePointer<TapRun>,
+    rowCount: Int, filterRowStride: Int, pairFilter: UnsafePointer<S>, _ b: UnsafePointer<S>,
+    into out: UnsafeMutablePointer<S>, channels: Int, isa: ISA.Type
+) {
+    typealias V = S.Register512
+    let width = V.scalarCount
+    @inline(__always) func load(_ p: UnsafePointer<S>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+    // The high half: pixel x + 1, which the first tap doesn't reach.
+    let high = V.laneMask(fromLane: channels)
+    let pairs = (span.end - span.start) / 2
+    for k in 0..<(pairs + 7) / 8 {
+        // (The last block ends at the last pair, redoing pairs with the same bits.)
+        let first = min(8 * k, pairs - 8)
+        var sums = PixelVectors<V>()
+        for r in 0..<rowCount {
+            let tap = tapsA[runsA[r].start]
+            let pair = pairFilter + tap.first / filterRowStride * 2 * width
+            let lowOnly = load(pair), both = load(pair + width)
+            let base = b + tap.second + first * channels
+            // Pair q: [kw 0 | -] at register q, then [kw 2 | kw 1] at q - 1.
+            @inline(__always) func visit(_ i: Int, _ sums: inout PixelVectors<V>) {
+                let x = load(base + i * channels)
+                if i >= 0 {
+                    let q = sums.get(i)
+                    sums.set(i, (q + lowOnly * x).replacingLanes(with: q, where: high))
+                }
+                if i + 1 < 8 { sums.accumulate(i + 1, both, x) }
+            }
+            visit(7, &sums)
+            visit(6, &sums)
+            visit(5, &sums)
+            visit(4, &sums)
+            visit(3, &sums)
+            visit(2, &sums)
+            visit(1, &sums)
+            visit(0, &sums)
+            visit(-1, &sums)
+        }
+        @inline(__always) func store(_ q: Int, _ v: V) {
+            UnsafeMutableRawPointer(out + 2 * (first + q) * channels).storeBytes(of: v, as: V.self)
+        }
+        store(0, sums.v0)
+        store(1, sums.v1)
+        store(2, sums.v2)
+        store(3, sums.v3)
+        store(4, sums.v4)
+        store(5, sums.v5)
+        store(6, sums.v6)
+        store(7, sums.v7)
+    }
 }

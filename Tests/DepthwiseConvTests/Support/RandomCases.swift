@@ -119,4 +119,13 @@ let kernelShapeConfigurations: [ReferenceConvolution] = [
         batch: 1, height: 6, width: 45, channels: 48, multiplier: 1, filterHeight: 5, filterWidth: 5,
         strideHeight: 2, strideWidth: 2, dilationHeight: 1, dilationWidth: 1,
         padding: .explicit([0, 0, 1, 2, 2, 1, 0, 0]), dataFormat: .nhwc),
+    // Pixels of half a 64-byte register (8 in Float, 4 in Double): a pair
+    // in one register; at an even width the last pair's out_backprop pixel
+    // is the row's last, which read in place leaves it to its phases.
+    ReferenceConvolution(
+        batch: 1, height: 4, width: 38, channels: 8, multiplier: 1, filterHeight: 3, filterWidth: 3,
+        strideHeight: 2, strideWidth: 2, dilationHeight: 1, dilationWidth: 1, padding: .same, dataFormat: .nhwc),
+    ReferenceConvolution(
+        batch: 2, height: 3, width: 41, channels: 4, multiplier: 1, filterHeight: 3, filterWidth: 3,
+        strideHeight: 1, strideWidth: 2, dilationHeight: 1, dilationWidth: 1, padding: .valid, dataFormat: .nhwc),
 ]
