@@ -105,10 +105,12 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
     let sourcePixel = staging?.pixelStride ?? lanes
     // At column stride 2 the two phases' pixels go in pairs where they
     // have all their taps (see `PairedPhaseSpan`): 16 sums need a wide
-    // register file. Pixels of half a register go one pair per register,
+    // register file (lanes in whole registers and at most half of one
+    // more). Pixels of half a register go one pair per register,
     // which loads the out_backprop pixel after the pair's (spared when
     // it is the row's last).
     let wholeRegisters = lanes % S.Register512.scalarCount == 0
+        || (lanes > S.Register512.scalarCount && lanes % S.Register512.scalarCount == S.Register256.scalarCount)
     let narrowPairs = 2 * lanes == S.Register512.scalarCount && sourcePixel == lanes
     let pairedSpan = ISA.hasWideRegisterFile && m == 1 && g.strideWidth == 2 && g.dilationWidth == 1
         && (wholeRegisters || narrowPairs)

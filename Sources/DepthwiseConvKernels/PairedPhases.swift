@@ -102,8 +102,9 @@ func pairedPhaseTapsLineUp(
 /// goes to every pixel that reads it (a pixel's taps read ever lower
 /// pixels).
 ///
-/// - Precondition: `channels` is a whole number of 64-byte registers
-///   (narrower vectors ran slower than the phases' own blocks).
+/// - Precondition: `channels` is a whole number of 64-byte registers,
+///   possibly plus half of one (a 32-byte register goes last; quarter ones
+///   as well made the kernel slower than the phases' own blocks).
 @inlinable @inline(__always)
 func sumPairedPhaseBlock<S: KernelScalar>(
     _: S.Type, phaseA: Int, phaseB: Int, taps tapsA: UnsafePointer<TapOffsets>, _ tapsB: UnsafePointer<TapOffsets>,
@@ -167,8 +168,13 @@ func sumPairedPhaseBlock<S: KernelScalar>(
         store(6, sumsA.v6, sumsB.v6)
         store(7, sumsA.v7, sumsB.v7)
     }
-    for j in stride(from: 0, to: channels, by: S.Register512.scalarCount) {
+    var j = 0
+    while j + S.Register512.scalarCount <= channels {
         lanes(S.Register512.self, from: j)
+        j += S.Register512.scalarCount
+    }
+    if j < channels {
+        lanes(S.Register256.self, from: j)
     }
 }
 

@@ -128,4 +128,12 @@ let kernelShapeConfigurations: [ReferenceConvolution] = [
     ReferenceConvolution(
         batch: 2, height: 3, width: 41, channels: 4, multiplier: 1, filterHeight: 3, filterWidth: 3,
         strideHeight: 1, strideWidth: 2, dilationHeight: 1, dilationWidth: 1, padding: .valid, dataFormat: .nhwc),
+    // Whole registers and half of one left (24 in Float, 12 in Double).
+    ReferenceConvolution(
+        batch: 1, height: 3, width: 35, channels: 24, multiplier: 1, filterHeight: 3, filterWidth: 3,
+        strideHeight: 2, strideWidth: 2, dilationHeight: 1, dilationWidth: 1, padding: .same, dataFormat: .nhwc),
+    ReferenceConvolution(
+        batch: 1, height: 3, width: 33, channels: 12, multiplier: 1, filterHeight: 3, filterWidth: 3,
+        strideHeight: 1, strideWidth: 2, dilationHeight: 1, dilationWidth: 1,
+        padding: .explicit([0, 0, 1, 1, 1, 1, 0, 0]), dataFormat: .nhwc),
 ]
