@@ -185,7 +185,7 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                         let runCountB = splitIntoTapRuns(tapsB, count: countB, pixelStride: sourcePixel, into: runsB)
                         if runCountA > 0,
                             pairedPhaseTapsLineUp(
-                                span, tapsA: taps, runsA: runs, runCountA: runCountA, tapsB: tapsB, runsB: runsB,
+                                tapsA: taps, runsA: runs, runCountA: runCountA, tapsB: tapsB, runsB: runsB,
                                 runCountB: runCountB)
                         {
                             let into = result + (row * g.inputWidth + span.start) * channels

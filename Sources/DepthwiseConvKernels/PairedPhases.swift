@@ -1,22 +1,20 @@
-// Input gradient at column stride 2 (dilation 1, M = 1): the two stride
-// phases of a row read the same out_backprop pixels. Pixel `x` whose first
-// column tap is `kw = 0` and pixel `x + 1` (first tap `kw = 1`) read, tap
-// for tap, out_backprop pixels `o, o - 1, ...`: the even taps of a filter row
-// for `x`, the odd ones for `x + 1`. A block of 8 such pairs loads each
-// out_backprop vector of a filter row once for both phases, where blocks of
-// one phase at a time load them twice; on AVX-512 the 16 sums fit in
-// registers beside the filter row's vectors.
+// Input gradient at column stride 2 (dilation 1, M = 1) with 3 filter
+// columns: the two stride phases of a row read the same out_backprop
+// pixels. Pixel `x` with taps `kw` 0 and 2 reads out_backprop pixels `o`
+// and `o - 1`, pixel `x + 1` (tap 1) reads `o`. A block of 8 such pairs
+// loads each out_backprop vector of a filter row once for both phases,
+// where blocks of one phase at a time load them twice; on AVX-512 the 16
+// sums fit in registers beside the filter row's vectors. (5 filter columns
+// ran 0-3 % slower paired than one phase at a time, 7 columns 10 %: they
+// keep the phases' own blocks.)
 
-/// Where a row's pairs of stride phases go through ``sumPairedPhaseBlock(_:phaseA:phaseB:taps:_:runs:_:rowCount:_:_:pixelStride:into:channels:)``:
-/// the columns `[start, end)`, at least 8 pairs, and the
-/// runs' lengths in the two phases (each valid filter row has one
-/// descending run of `lengthA` taps in phase A and `lengthB` in phase B).
+/// The columns `[start, end)` of a row (at least 8 pairs) whose pixel pairs
+/// go through ``sumPairedPhaseSpan(_:taps:_:runs:_:rowCount:_:_:pixelStride:into:channels:isa:)``
+/// or ``sumPairedNarrowSpan(_:taps:runs:rowCount:filterRowStride:pairFilter:_:into:channels:isa:)``.
 @usableFromInline
 struct PairedPhaseSpan {
     @usableFromInline let start: Int
     @usableFromInline let end: Int
-    @usableFromInline let lengthA: Int
-    @usableFromInline let lengthB: Int
 
     /// The longest span of `colTaps`' columns (stride 2, dilation 1) whose
     /// pixels all have every tap of their phase, starting at a phase-A
@@ -24,14 +22,11 @@ struct PairedPhaseSpan {
     /// isn't 3.
     @inlinable
     init?(colTaps: WindowTaps, width: Int, filterWidth: Int) {
-        let lengthA = (filterWidth + 1) / 2, lengthB = filterWidth / 2
-        // (Public API, one thread: 5 columns ran 0-3 % slower paired than
-        // in one phase at a time, 7 columns 10 % slower.)
         guard filterWidth == 3 else { return nil }
-        // Whether column `x` starts a full pair: `x` has taps 0, 2, ... and
-        // `x + 1` taps 1, 3, ...
+        // Whether column `x` starts a full pair: `x` has taps 0 and 2,
+        // `x + 1` tap 1.
         func fullPair(_ x: Int) -> Bool {
-            x + 1 < width && colTaps.counts[x] == lengthA && colTaps.counts[x + 1] == lengthB
+            x + 1 < width && colTaps.counts[x] == 2 && colTaps.counts[x + 1] == 1
                 && colTaps.pairs[x * filterWidth].tap == 0 && colTaps.pairs[(x + 1) * filterWidth].tap == 1
         }
         var best = (start: 0, pairs: 0)
@@ -47,16 +42,22 @@ struct PairedPhaseSpan {
             x += 2 * pairs
         }
         guard best.pairs >= 8 else { return nil }
-        self.start = best.start
-        self.end = best.start + 2 * best.pairs
-        self.lengthA = lengthA
-        self.lengthB = lengthB
+        (start, end) = (best.start, best.start + 2 * best.pairs)
     }
 
     @inlinable
-    init(start: Int, end: Int, lengthA: Int, lengthB: Int) {
-        (self.start, self.end, self.lengthA, self.lengthB) = (start, end, lengthA, lengthB)
+    init(start: Int, end: Int) {
+        (self.start, self.end) = (start, end)
     }
+
+    /// The blocks of 8 pairs that cover the span.
+    @inlinable
+    var blocks: Int { ((end - start) / 2 + 7) / 8 }
+
+    /// Block `k`'s first pair. The last block ends at the last pair, so it
+    /// may redo pairs of the one before (with the same bits).
+    @inlinable @inline(__always)
+    func firstPair(ofBlock k: Int) -> Int { min(8 * k, (end - start) / 2 - 8) }
 
     /// The span without its last pairs whose first tap reads one of the
     /// last `count` operand pixels of `pixels` (`colTaps`' positions), or
@@ -65,24 +66,23 @@ struct PairedPhaseSpan {
     func sparing(last count: Int, of pixels: Int, colTaps: WindowTaps, filterWidth: Int) -> PairedPhaseSpan? {
         var end = self.end
         while end - start >= 16, colTaps.pairs[(end - 2) * filterWidth].position > pixels - 1 - count { end -= 2 }
-        return end - start >= 16 ? PairedPhaseSpan(start: start, end: end, lengthA: lengthA, lengthB: lengthB) : nil
+        return end - start >= 16 ? PairedPhaseSpan(start: start, end: end) : nil
     }
 }
 
 /// Whether the tap lists of a span's first pair suit the paired blocks:
-/// row `r`'s taps are one run in each phase (`runsA[r]`, `runsB[r]`, of the
-/// span's lengths, descending), and both runs' first taps read the same
+/// row `r`'s taps are one run in each phase (`runsA[r]`: taps 0 and 2,
+/// descending; `runsB[r]`: tap 1), and both runs' first taps read the same
 /// out_backprop pixel.
 @inlinable
 func pairedPhaseTapsLineUp(
-    _ span: PairedPhaseSpan, tapsA: UnsafePointer<TapOffsets>, runsA: UnsafePointer<TapRun>, runCountA: Int,
+    tapsA: UnsafePointer<TapOffsets>, runsA: UnsafePointer<TapRun>, runCountA: Int,
     tapsB: UnsafePointer<TapOffsets>, runsB: UnsafePointer<TapRun>, runCountB: Int
 ) -> Bool {
     guard runCountA == runCountB else { return false }
     for r in 0..<runCountA {
         let a = runsA[r], b = runsB[r]
-        guard a.length == span.lengthA, b.length == span.lengthB, a.length == 1 || !a.ascending,
-            b.length == 1 || !b.ascending, tapsA[a.start].second == tapsB[b.start].second
+        guard a.length == 2, !a.ascending, b.length == 1, tapsA[a.start].second == tapsB[b.start].second
         else { return false }
     }
     return true
@@ -91,10 +91,10 @@ func pairedPhaseTapsLineUp(
 /// 8 pairs of result pixels (`x + 2q` in phase A, `x + 2q + 1` in phase B,
 /// `q` in `0..<8`), all `channels` lanes: `tapsA`/`tapsB` hold pixel `x`'s
 /// and `x + 1`'s taps (filter offsets into `a`, out_backprop offsets into
-/// `b` at the block's first pair), one run per valid filter row of
-/// `phaseA` and `phaseB` taps (constants at the call site, so everything
-/// unrolls). Pair `q`'s out_backprop is `pixelStride` elements after pair
-/// `q - 1`'s; `out` is pixel `x`'s result, and pixels are `channels` apart.
+/// `b` at the block's first pair), one run per valid filter row (see
+/// ``pairedPhaseTapsLineUp(tapsA:runsA:runCountA:tapsB:runsB:runCountB:)``).
+/// Pair `q`'s out_backprop is `pixelStride` elements after pair `q - 1`'s;
+/// `out` is pixel `x`'s result, and pixels are `channels` apart.
 ///
 /// Each lane adds the products of its pixel's taps in tap order, as
 /// ``sumTapProducts(_:count:_:_:into:lanes:)`` does: a filter row's
@@ -107,41 +107,29 @@ func pairedPhaseTapsLineUp(
 ///   as well made the kernel slower than the phases' own blocks).
 @inlinable @inline(__always)
 func sumPairedPhaseBlock<S: KernelScalar>(
-    _: S.Type, phaseA: Int, phaseB: Int, taps tapsA: UnsafePointer<TapOffsets>, _ tapsB: UnsafePointer<TapOffsets>,
-    runs runsA: UnsafePointer<TapRun>, _ runsB: UnsafePointer<TapRun>, rowCount: Int,
-    _ a: UnsafePointer<S>, _ b: UnsafePointer<S>, pixelStride ps: Int, into out: UnsafeMutablePointer<S>,
-    channels: Int
+    taps tapsA: UnsafePointer<TapOffsets>, _ tapsB: UnsafePointer<TapOffsets>, runs runsA: UnsafePointer<TapRun>,
+    _ runsB: UnsafePointer<TapRun>, rowCount: Int, _ a: UnsafePointer<S>, _ b: UnsafePointer<S>,
+    pixelStride ps: Int, into out: UnsafeMutablePointer<S>, channels: Int
 ) {
     @inline(__always) func lanes<V: SIMD>(_: V.Type, from j: Int) where V.Scalar == S {
         @inline(__always) func load(_ p: UnsafePointer<S>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
         var sumsA = PixelVectors<V>(), sumsB = PixelVectors<V>()
         for r in 0..<rowCount {
-            let startA = runsA[r].start, startB = runsB[r].start
-            @inline(__always) func filter(_ taps: UnsafePointer<TapOffsets>, _ start: Int, _ t: Int, _ length: Int) -> V {
-                t < length ? load(a + taps[start + t].first + j) : V()
-            }
-            let a0 = filter(tapsA, startA, 0, phaseA), a1 = filter(tapsA, startA, 1, phaseA)
-            let a2 = filter(tapsA, startA, 2, phaseA), a3 = filter(tapsA, startA, 3, phaseA)
-            let b0 = filter(tapsB, startB, 0, phaseB), b1 = filter(tapsB, startB, 1, phaseB)
-            let b2 = filter(tapsB, startB, 2, phaseB), b3 = filter(tapsB, startB, 3, phaseB)
-            // Pair q's tap t reads pair (q - t)'s tap-0 pixel: the pixel of
-            // pair i goes to pairs i + t (each call's `i` a literal, so the
-            // pair indices are constants and the sums stay in registers).
+            let startA = runsA[r].start
+            // Phase A's taps 0 and 2, phase B's tap 1.
+            let a0 = load(a + tapsA[startA].first + j), a1 = load(a + tapsA[startA + 1].first + j)
+            let b0 = load(a + tapsB[runsB[r].start].first + j)
+            // Pair q's first tap reads register q, phase A's second tap
+            // register q - 1 (each call's `i` a literal, so the pair indices
+            // are constants and the sums stay in registers).
             let first = b + tapsA[startA].second + j
             @inline(__always) func visit(_ i: Int, _ sumsA: inout PixelVectors<V>, _ sumsB: inout PixelVectors<V>) {
-                guard i > -phaseA else { return }
                 let x = load(first + i * ps)
-                @inline(__always) func add(_ q: Int, _ t: Int, _ length: Int, _ w: V, _ sums: inout PixelVectors<V>) {
-                    if t < length, q >= 0, q < 8 { sums.accumulate(q, w, x) }
+                if i >= 0 {
+                    sumsA.accumulate(i, a0, x)
+                    sumsB.accumulate(i, b0, x)
                 }
-                add(i, 0, phaseA, a0, &sumsA)
-                add(i + 1, 1, phaseA, a1, &sumsA)
-                add(i + 2, 2, phaseA, a2, &sumsA)
-                add(i + 3, 3, phaseA, a3, &sumsA)
-                add(i, 0, phaseB, b0, &sumsB)
-                add(i + 1, 1, phaseB, b1, &sumsB)
-                add(i + 2, 2, phaseB, b2, &sumsB)
-                add(i + 3, 3, phaseB, b3, &sumsB)
+                if i + 1 < 8 { sumsA.accumulate(i + 1, a1, x) }
             }
             visit(7, &sumsA, &sumsB)
             visit(6, &sumsA, &sumsB)
@@ -152,8 +140,6 @@ func sumPairedPhaseBlock<S: KernelScalar>(
             visit(1, &sumsA, &sumsB)
             visit(0, &sumsA, &sumsB)
             visit(-1, &sumsA, &sumsB)
-            visit(-2, &sumsA, &sumsB)
-            visit(-3, &sumsA, &sumsB)
         }
         @inline(__always) func store(_ q: Int, _ v: V, _ w: V) {
             UnsafeMutableRawPointer(out + 2 * q * channels + j).storeBytes(of: v, as: V.self)
@@ -178,9 +164,10 @@ func sumPairedPhaseBlock<S: KernelScalar>(
     }
 }
 
-/// ``sumPairedPhaseBlock(_:phaseA:phaseB:taps:_:runs:_:rowCount:_:_:pixelStride:into:channels:)``
-/// over the `blocks` blocks of a span, each 8 pairs (8 out_backprop pixels)
-/// after the one before; one unrolled kernel per filter width.
+/// ``sumPairedPhaseBlock(taps:_:runs:_:rowCount:_:_:pixelStride:into:channels:)``
+/// over the blocks of a span (see ``PairedPhaseSpan/firstPair(ofBlock:)``).
+/// (`ISA` names the specialization, so each instruction set's build has its
+/// own.)
 @inlinable @inline(never)
 func sumPairedPhaseSpan<S: KernelScalar, ISA: InstructionSetTag>(
     _ span: PairedPhaseSpan, taps tapsA: UnsafePointer<TapOffsets>, _ tapsB: UnsafePointer<TapOffsets>,
@@ -188,19 +175,12 @@ func sumPairedPhaseSpan<S: KernelScalar, ISA: InstructionSetTag>(
     _ a: UnsafePointer<S>, _ b: UnsafePointer<S>, pixelStride ps: Int, into out: UnsafeMutablePointer<S>,
     channels: Int, isa: ISA.Type
 ) {
-    let pairs = (span.end - span.start) / 2
-    @inline(__always) func sweep(_ phaseA: Int, _ phaseB: Int) {
-        for k in 0..<(pairs + 7) / 8 {
-            // (The last block ends at the last pair: it may redo pairs of
-            // the one before, with the same bits.)
-            let first = min(8 * k, pairs - 8)
-            sumPairedPhaseBlock(
-                S.self, phaseA: phaseA, phaseB: phaseB, taps: tapsA, tapsB, runs: runsA, runsB, rowCount: rowCount,
-                a, b + first * ps, pixelStride: ps, into: out + 2 * first * channels, channels: channels)
-        }
+    for k in 0..<span.blocks {
+        let first = span.firstPair(ofBlock: k)
+        sumPairedPhaseBlock(
+            taps: tapsA, tapsB, runs: runsA, runsB, rowCount: rowCount, a, b + first * ps, pixelStride: ps,
+            into: out + 2 * first * channels, channels: channels)
     }
-    // (Other filter widths would go through `sweep(lengthA, lengthB)` too.)
-    sweep(2, 1)
 }
 
 // Narrow pixels: when a pixel's channels fill half a 64-byte register, a
@@ -264,10 +244,8 @@ func sumPairedNarrowSpan<S: KernelScalar, ISA: InstructionSetTag>(
     @inline(__always) func load(_ p: UnsafePointer<S>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
     // The high half: pixel x + 1, which the first tap doesn't reach.
     let high = V.laneMask(fromLane: channels)
-    let pairs = (span.end - span.start) / 2
-    for k in 0..<(pairs + 7) / 8 {
-        // (The last block ends at the last pair, redoing pairs with the same bits.)
-        let first = min(8 * k, pairs - 8)
+    for k in 0..<span.blocks {
+        let first = span.firstPair(ofBlock: k)
         var sums = PixelVectors<V>()
         for r in 0..<rowCount {
             let tap = tapsA[runsA[r].start]
