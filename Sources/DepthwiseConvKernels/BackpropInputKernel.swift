@@ -44,6 +44,10 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
     }
     // Interior pixels go in blocks of 8 (wide register file) or 4.
     let blockPixels = ISA.hasWideRegisterFile ? 8 : 4
+    // Unit stride, M = 1, 3x3 and whole 64-byte registers of lanes: long
+    // runs of pixels keep the filter in registers (see `sumHoistedFilterRun`).
+    let hoisting = ISA.hasWideRegisterFile && m == 1 && g.strideWidth == 1 && g.dilationWidth == 1
+        && lanes % S.Register512.scalarCount == 0
     let rowTaps = WindowTaps.backward(
         inputSize: g.inputHeight, outputSize: g.outputHeight, filterSize: g.filterHeight,
         stride: g.strideHeight, dilation: g.dilationHeight, padBefore: g.padTop)
@@ -238,6 +242,20 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                                     behind = done
                                     continue
                                 }
+                            }
+                            if hoisting, behind == 0, hoistedFilterRunPays(pixels: colTaps.patternRun[iw]),
+                                hoistedFilterTapsFit(runCount: runCount, runShape: runShape)
+                            {
+                                let run = colTaps.patternRun[iw]
+                                sumHoistedFilterRun(
+                                    pixels: run, taps: taps, runs: runs, runCount: runCount, ascending: runShape > 0,
+                                    filter, source + shift, pixelStride: sourcePixel,
+                                    into: result + (row * g.inputWidth + iw) * channels, outPixelStride: channels,
+                                    lanes: 0..<lanes, isa: ISA.self)
+                                iw += run
+                                shift += run * sourcePixel
+                                behind += run
+                                continue
                             }
                             if paired.contains(iw) {
                                 // (Stride 2: the pixels of this phase up to the span's end.)

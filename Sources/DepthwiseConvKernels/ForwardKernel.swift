@@ -104,6 +104,10 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
     // The order is the same for every pixel, kernel and thread count.
     let phases = g.dilationWidth == 1 && g.strideWidth > 1 && g.strideWidth < g.filterWidth
         && g.filterWidth <= 16 ? g.strideWidth : 1
+    // Unit stride, 3x3 and whole 64-byte registers of lanes: runs of
+    // pixels keep the filter in registers (see `sumHoistedFilterRun`).
+    let hoisting = ISA.hasWideRegisterFile && g.strideWidth == 1 && g.dilationWidth == 1
+        && lanes % S.Register512.scalarCount == 0
     // A rough work estimate (wrapping: it only picks the thread count).
     let work = rows &* g.outputWidth &* lanes &* g.filterHeight &* g.filterWidth
     parallelFor(rows, threads: work < 1 << 17 ? 1 : threads) { rowRange in
@@ -195,6 +199,19 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                             }
                         }
                         let out = output + (row * g.outputWidth + ow) * lanes
+                        if hoisting, behind == 0, hoistedFilterRunPays(pixels: colTaps.patternRun[ow]),
+                            hoistedFilterTapsFit(runCount: runCount, runShape: runShape)
+                        {
+                            let run = colTaps.patternRun[ow]
+                            sumHoistedFilterRun(
+                                pixels: run, taps: taps, runs: runs, runCount: runCount, ascending: runShape > 0,
+                                filter, source + shift, pixelStride: sourcePixel, into: out, outPixelStride: lanes,
+                                lanes: 0..<lanes, isa: ISA.self)
+                            ow += run
+                            behind += run
+                            shift &+= run &* sourcePixel
+                            continue
+                        }
                         let (pixels, back) = nextBlock(
                             remaining: colTaps.patternRun[ow], behind: behind, blockPixels: blockPixels)
                         if pixels > 0 {

@@ -66,6 +66,16 @@ func sumTapProductsSkewedRun<S: KernelScalar, ISA: InstructionSetTag, K: LastVec
         ? MergedVectorLoads<S.Register256>(offset: mergeOffset, keep: width - skew) : nil
     // The first pixel's first `skew` lanes (the blocks do the rest).
     sumTapProducts(taps, count: count, a, b, into: out, lanes: skew)
+    if !K.merges, ISA.hasWideRegisterFile, hoistedFilterRunPays(pixels: run - 1), hoistedFilterTapsFit(runCount: runCount, runShape: runShape) {
+        // The filter in registers along the run (all but the last pixel).
+        sumHoistedFilterRun(
+            pixels: run - 1, taps: taps, runs: runs, runCount: runCount, ascending: runShape > 0, a, b,
+            pixelStride: lanes, into: out, outPixelStride: lanes, lanes: skew..<lanes + skew, isa: ISA.self)
+        sumTapProducts(
+            taps, count: count, a + skew, b + (run - 1) * lanes + skew, into: out + (run - 1) * lanes + skew,
+            lanes: lanes - skew)
+        return run
+    }
     let overlapLast = (run - 1) % blockPixels >= blockPixels / 2
     let blocks = (run - 1) / blockPixels + (overlapLast ? 1 : 0)
     for block in 0..<blocks {

@@ -271,16 +271,6 @@ func sumPairedNarrowSpan<S: KernelScalar, ISA: InstructionSetTag>(
             visit(0, &sums)
             visit(-1, &sums)
         }
-        @inline(__always) func store(_ q: Int, _ v: V) {
-            UnsafeMutableRawPointer(out + 2 * (first + q) * channels).storeBytes(of: v, as: V.self)
-        }
-        store(0, sums.v0)
-        store(1, sums.v1)
-        store(2, sums.v2)
-        store(3, sums.v3)
-        store(4, sums.v4)
-        store(5, sums.v5)
-        store(6, sums.v6)
-        store(7, sums.v7)
+        sums.store(to: out + 2 * first * channels, pixelStride: 2 * channels, wide: true)
     }
 }

@@ -209,6 +209,25 @@ struct PixelVectors<V: SIMD> where V.Scalar: FloatingPoint {
         }
     }
 
+    /// Stores pixel `p`'s vector at `out + p * pixelStride`, for 8 pixels if
+    /// `wide`, else 4.
+    @inlinable @inline(__always)
+    func store(to out: UnsafeMutablePointer<V.Scalar>, pixelStride: Int, wide: Bool) {
+        @inline(__always) func put(_ v: V, _ p: Int) {
+            UnsafeMutableRawPointer(out + p * pixelStride).storeBytes(of: v, as: V.self)
+        }
+        put(v0, 0)
+        put(v1, 1)
+        put(v2, 2)
+        put(v3, 3)
+        if wide {
+            put(v4, 4)
+            put(v5, 5)
+            put(v6, 6)
+            put(v7, 7)
+        }
+    }
+
     /// Moves every pixel's vector one pixel down (`v[p] = v[p + 1]`) and
     /// puts `last` in the last pixel.
     @inlinable @inline(__always)
@@ -310,21 +329,7 @@ func sumTapRunsSliding<L: SecondOperandLoads>(
             }
         }
     }
-    let s0 = sums.v0, s1 = sums.v1, s2 = sums.v2, s3 = sums.v3
-    let s4 = sums.v4, s5 = sums.v5, s6 = sums.v6, s7 = sums.v7
-    @inline(__always) func store(_ v: V, _ p: Int) {
-        UnsafeMutableRawPointer(out + p * outPixelStride + j).storeBytes(of: v, as: V.self)
-    }
-    store(s0, 0)
-    store(s1, 1)
-    store(s2, 2)
-    store(s3, 3)
-    if wide {
-        store(s4, 4)
-        store(s5, 5)
-        store(s6, 6)
-        store(s7, 7)
-    }
+    sums.store(to: out + j, pixelStride: outPixelStride, wide: wide)
 }
 
 /// ``sumTapRunsSliding(_:pixels:runShape:taps:runs:runCount:_:_:pixelStride:into:outPixelStride:lane:)``

@@ -136,4 +136,14 @@ let kernelShapeConfigurations: [ReferenceConvolution] = [
         batch: 1, height: 3, width: 33, channels: 12, multiplier: 1, filterHeight: 3, filterWidth: 3,
         strideHeight: 1, strideWidth: 2, dilationHeight: 1, dilationWidth: 1,
         padding: .explicit([0, 0, 1, 1, 1, 1, 0, 0]), dataFormat: .nhwc),
+    // Unit stride, 3x3, runs of 32 pixels or more in whole 64-byte
+    // registers: the filter stays in registers along the run, ending in a
+    // block of 4 or in one of 8 that redoes pixels; border rows with 2
+    // filter rows.
+    ReferenceConvolution(
+        batch: 1, height: 4, width: 45, channels: 32, multiplier: 1, filterHeight: 3, filterWidth: 3,
+        strideHeight: 1, strideWidth: 1, dilationHeight: 1, dilationWidth: 1, padding: .same, dataFormat: .nhwc),
+    ReferenceConvolution(
+        batch: 2, height: 5, width: 42, channels: 16, multiplier: 1, filterHeight: 3, filterWidth: 3,
+        strideHeight: 1, strideWidth: 1, dilationHeight: 1, dilationWidth: 1, padding: .valid, dataFormat: .nhwc),
 ]
