@@ -36,13 +36,21 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
     // Interior pixels go in blocks of 8 (wide register file) or 4.
     let blockPixels = ISA.hasWideRegisterFile ? 8 : 4
     // Skewed runs compute their first and last pixel alone, and at a stride
-    // their wrapped vector costs two loads: only runs long enough gain.
-    let skewedRunMinimum = g.strideWidth == 1 ? blockPixels : 3 * blockPixels
+    // their wrapped vector costs two loads: only runs long enough gain, or,
+    // with a wide register file, pixels of at least 4 registers, where one
+    // wrapped vector in 4 or more weighs less. (One thread, AVX-512, 48
+    // bytes off a line: 1x56x56x240 5x5 stride 2 ran 0.207 ms padded,
+    // 0.185 skewed; 1x112x112x96 5x5 0.33 and 0.28, 1x56x56x144 3x3 0.067
+    // in place and 0.055 skewed; 48 lanes ran as fast either way, 16 and 32
+    // 3-10 % slower skewed.)
+    let wideSkew = ISA.hasWideRegisterFile && g.strideWidth > 1
+        && lanes >= 4 * skewVectorWidth(S.self, ISA.self)
+    let skewedRunMinimum = g.strideWidth == 1 ? blockPixels : wideSkew ? 5 * blockPixels / 2 : 3 * blockPixels
     // Read in place (M = 1), blocks may skew their lanes so that the
     // operand's loads are aligned without a copy (see `laneSkew`). The
     // filter is then skewed too, which the unskewed blocks pay for: at a
     // stride, only rows made mostly of long runs skew.
-    let skewable = m == 1 && (g.strideWidth == 1 || g.outputWidth > 4 * blockPixels)
+    let skewable = m == 1 && (g.strideWidth == 1 || g.outputWidth > (wideSkew ? skewedRunMinimum : 4 * blockPixels))
         ? laneSkew(input, lanes: lanes, filterTaps: g.filterHeight * g.filterWidth, ISA.self) : 0
     // When it pays (see `paddedRowsPayOff`), input rows are staged with zero
     // pixels on both sides (`PaddedRows`): every output pixel then has the
@@ -58,7 +66,7 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
     let padded = groupable || paddedRowsPayOff(
         g, resultRowPixels: g.outputWidth, operand: input, lanes: g.channels,
         operandReads: g.readsPerInputElement,
-        skewed: skewable > 0 && g.strideWidth == 1
+        skewed: skewable > 0 && (g.strideWidth == 1 || wideSkew)
             && skewedReadsServe(
                 g, resultRowPixels: g.outputWidth, minimum: skewedRunMinimum, operandCount: g.inputCount, S.self),
         filter: givenFilter,

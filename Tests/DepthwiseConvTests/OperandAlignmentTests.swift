@@ -57,9 +57,10 @@ import Testing
     /// All three operations for shapes whose rows take every path of the
     /// skewed blocks (runs of 9 to 45 pixels, dilation, a filter row of
     /// 5 taps, VALID, a depth multiplier, a non-finite filter, lane ranges
-    /// split between threads, long rows at stride 2), for every
-    /// instruction set this CPU runs and two thread counts: the same bits
-    /// wherever the input, filter, out_backprop and result start.
+    /// split between threads, long rows at stride 2 and shorter ones of
+    /// wide pixels), for every instruction set this CPU runs and two thread
+    /// counts: the same bits wherever the input, filter, out_backprop and
+    /// result start.
     @Test(arguments: [false, true])
     func resultsDoNotDependOnWhereTheOperandsStart(double: Bool) throws {
         let shapes: [(h: Int, w: Int, c: Int, m: Int, kh: Int, kw: Int, s: Int, d: Int, padding: Padding)] = [
@@ -73,6 +74,8 @@ import Testing
             // Output rows long enough for the forward kernel to skew at
             // stride 2, with one wrapped vector per pixel or more.
             (3, 70, 48, 1, 3, 3, 2, 1, .same), (3, 75, 16, 1, 1, 5, 2, 1, .same),
+            // Rows of 25 at stride 2 that skew for pixels of 4 registers.
+            (3, 50, 64, 1, 5, 5, 2, 1, .same),
             // Unit-stride runs long enough to keep the filter in registers.
             (3, 44, 32, 1, 3, 3, 1, 1, .same), (4, 47, 16, 1, 3, 3, 1, 1, .valid),
         ]
