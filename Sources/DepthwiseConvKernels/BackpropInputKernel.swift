@@ -127,7 +127,11 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
     let narrowFilter = pairedSpan != nil && narrowPairs
         ? PairedNarrowFilter(givenFilter, rows: g.filterHeight, channels: lanes) : nil
     defer { narrowFilter?.deallocate() }
-    parallelFor(rows, threads: work < 1 << 17 ? 1 : threads) { rowRange in
+    let workers = work < 1 << 17 ? 1 : threads
+    parallelFor(
+        rows, threads: workers,
+        chunksPerThread: rowChunksPerThread(rows: rows, threads: workers)
+    ) { rowRange in
         let tapCapacity = max(1, g.filterHeight * g.filterWidth)
         let rowsInScratch = staging.map {
             PaddedRows<S>(

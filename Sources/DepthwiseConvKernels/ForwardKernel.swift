@@ -118,7 +118,11 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
         && lanes % S.Register512.scalarCount == 0
     // A rough work estimate (wrapping: it only picks the thread count).
     let work = rows &* g.outputWidth &* lanes &* g.filterHeight &* g.filterWidth
-    parallelFor(rows, threads: work < 1 << 17 ? 1 : threads) { rowRange in
+    let workers = work < 1 << 17 ? 1 : threads
+    parallelFor(
+        rows, threads: workers,
+        chunksPerThread: rowChunksPerThread(rows: rows, threads: workers)
+    ) { rowRange in
         let tapCapacity = max(1, g.filterHeight * g.filterWidth)
         let rowsInScratch = staging.map {
             PaddedRows<S>(
