@@ -4,6 +4,8 @@ import DepthwiseConvKernels
 public enum AVX512: InstructionSetTag {
     /// 32 registers of 64 bytes.
     @inlinable public static var hasWideRegisterFile: Bool { true }
+    /// 32 registers of 64 bytes.
+    @inlinable public static var has32ByteRegisters: Bool { true }
 }
 
 /// The kernels compiled for AVX-512. Call only on a CPU that has it.

@@ -46,8 +46,8 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
     let blockPixels = ISA.hasWideRegisterFile ? 8 : 4
     // Unit stride, M = 1, 3x3 and whole 64-byte registers of lanes: long
     // runs of pixels keep the filter in registers (see `sumHoistedFilterRun`).
-    let hoisting = ISA.hasWideRegisterFile && m == 1 && g.strideWidth == 1 && g.dilationWidth == 1
-        && lanes % S.Register512.scalarCount == 0
+    let hoisting = m == 1 && g.strideWidth == 1 && g.dilationWidth == 1
+        && hoistedFilterLanesFit(lanes: lanes, S.self, ISA.self)
     let rowTaps = WindowTaps.backward(
         inputSize: g.inputHeight, outputSize: g.outputHeight, filterSize: g.filterHeight,
         stride: g.strideHeight, dilation: g.dilationHeight, padBefore: g.padTop)

@@ -114,8 +114,8 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
         && g.filterWidth <= 16 ? g.strideWidth : 1
     // Unit stride, 3x3 and whole 64-byte registers of lanes: runs of
     // pixels keep the filter in registers (see `sumHoistedFilterRun`).
-    let hoisting = ISA.hasWideRegisterFile && g.strideWidth == 1 && g.dilationWidth == 1
-        && lanes % S.Register512.scalarCount == 0
+    let hoisting = g.strideWidth == 1 && g.dilationWidth == 1
+        && hoistedFilterLanesFit(lanes: lanes, S.self, ISA.self)
     // A rough work estimate (wrapping: it only picks the thread count).
     let work = rows &* g.outputWidth &* lanes &* g.filterHeight &* g.filterWidth
     let workers = work < 1 << 17 ? 1 : threads

@@ -66,7 +66,9 @@ func sumTapProductsSkewedRun<S: KernelScalar, ISA: InstructionSetTag, K: LastVec
         ? MergedVectorLoads<S.Register256>(offset: mergeOffset, keep: width - skew) : nil
     // The first pixel's first `skew` lanes (the blocks do the rest).
     sumTapProducts(taps, count: count, a, b, into: out, lanes: skew)
-    if !K.merges, ISA.hasWideRegisterFile, hoistedFilterRunPays(pixels: run - 1), hoistedFilterTapsFit(runCount: runCount, runShape: runShape) {
+    if !K.merges, hoistedFilterLanesFit(lanes: lanes, S.self, ISA.self), hoistedFilterRunPays(pixels: run - 1),
+        hoistedFilterTapsFit(runCount: runCount, runShape: runShape)
+    {
         // The filter in registers along the run (all but the last pixel).
         sumHoistedFilterRun(
             pixels: run - 1, taps: taps, runs: runs, runCount: runCount, ascending: runShape > 0, a, b,
