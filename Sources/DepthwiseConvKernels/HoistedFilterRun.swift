@@ -19,7 +19,9 @@ func hoistedFilterTapsFit(runCount: Int, runShape: Int) -> Bool {
 /// Whether `lanes` lanes suit
 /// ``sumHoistedFilterRun(pixels:taps:runs:runCount:ascending:_:_:pixelStride:into:outPixelStride:lanes:isa:)``
 /// with `ISA`: whole 64-byte registers with AVX-512, whole 32-byte ones
-/// with AVX2; never with fewer registers (SSE, NEON).
+/// with AVX2. Not with SSE (16 registers of 16 bytes: no room), nor with
+/// NEON, whose 32 registers of 16 bytes might hold a block of 4 but which
+/// wasn't measured.
 @inlinable @inline(__always)
 func hoistedFilterLanesFit<S: KernelScalar, ISA: InstructionSetTag>(lanes: Int, _: S.Type, _: ISA.Type) -> Bool {
     ISA.hasWideRegisterFile
