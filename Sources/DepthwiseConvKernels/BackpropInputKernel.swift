@@ -44,8 +44,9 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
     }
     // Interior pixels go in blocks of 8 (wide register file) or 4.
     let blockPixels = ISA.hasWideRegisterFile ? 8 : 4
-    // Unit stride, M = 1, 3x3 and whole 64-byte registers of lanes: long
-    // runs of pixels keep the filter in registers (see `sumHoistedFilterRun`).
+    // Unit stride, M = 1, 3x3, lanes in whole registers (AVX-512, AVX2):
+    // long runs of pixels keep the filter in registers (see
+    // `sumHoistedFilterRun`).
     let hoisting = m == 1 && g.strideWidth == 1 && g.dilationWidth == 1
         && hoistedFilterLanesFit(lanes: lanes, S.self, ISA.self)
     let rowTaps = WindowTaps.backward(
@@ -246,20 +247,22 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                                     behind = done
                                     continue
                                 }
-                            }
-                            if hoisting, behind == 0, hoistedFilterRunPays(pixels: colTaps.patternRun[iw]),
-                                hoistedFilterTapsFit(runCount: runCount, runShape: runShape)
-                            {
-                                let run = colTaps.patternRun[iw]
-                                sumHoistedFilterRun(
-                                    pixels: run, taps: taps, runs: runs, runCount: runCount, ascending: runShape > 0,
-                                    filter, source + shift, pixelStride: sourcePixel,
-                                    into: result + (row * g.inputWidth + iw) * channels, outPixelStride: channels,
-                                    lanes: 0..<lanes, isa: ISA.self)
-                                iw += run
-                                shift += run * sourcePixel
-                                behind += run
-                                continue
+                                if hoisting,
+                                    hoistedFilterRunFits(
+                                        pixels: colTaps.patternRun[iw], runCount: runCount, runShape: runShape)
+                                {
+                                    // (At the pattern's first pixel: `shift` is 0.)
+                                    let run = colTaps.patternRun[iw]
+                                    sumHoistedFilterRun(
+                                        pixels: run, taps: taps, runs: runs, runCount: runCount,
+                                        ascending: runShape > 0, filter, source, pixelStride: sourcePixel,
+                                        into: result + (row * g.inputWidth + iw) * channels, outPixelStride: channels,
+                                        lanes: 0..<lanes, isa: ISA.self)
+                                    iw += run
+                                    shift = run * sourcePixel
+                                    behind = run
+                                    continue
+                                }
                             }
                             if paired.contains(iw) {
                                 // (Stride 2: the pixels of this phase up to the span's end.)

@@ -112,8 +112,8 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
     // The order is the same for every pixel, kernel and thread count.
     let phases = g.dilationWidth == 1 && g.strideWidth > 1 && g.strideWidth < g.filterWidth
         && g.filterWidth <= 16 ? g.strideWidth : 1
-    // Unit stride, 3x3 and whole 64-byte registers of lanes: runs of
-    // pixels keep the filter in registers (see `sumHoistedFilterRun`).
+    // Unit stride, 3x3, lanes in whole registers (AVX-512, AVX2): long
+    // runs of pixels keep the filter in registers (see `sumHoistedFilterRun`).
     let hoisting = g.strideWidth == 1 && g.dilationWidth == 1
         && hoistedFilterLanesFit(lanes: lanes, S.self, ISA.self)
     // A rough work estimate (wrapping: it only picks the thread count).
@@ -209,21 +209,24 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                                 shift = done &* g.strideWidth &* lanes
                                 continue
                             }
+                            if hoisting,
+                                hoistedFilterRunFits(
+                                    pixels: colTaps.patternRun[ow], runCount: runCount, runShape: runShape)
+                            {
+                                // (At the pattern's first pixel: `shift` is 0.)
+                                let run = colTaps.patternRun[ow]
+                                sumHoistedFilterRun(
+                                    pixels: run, taps: taps, runs: runs, runCount: runCount,
+                                    ascending: runShape > 0, filter, source,
+                                    pixelStride: sourcePixel, into: output + (row * g.outputWidth + ow) * lanes,
+                                    outPixelStride: lanes, lanes: 0..<lanes, isa: ISA.self)
+                                ow += run
+                                behind = run
+                                shift = run &* sourcePixel
+                                continue
+                            }
                         }
                         let out = output + (row * g.outputWidth + ow) * lanes
-                        if hoisting, behind == 0, hoistedFilterRunPays(pixels: colTaps.patternRun[ow]),
-                            hoistedFilterTapsFit(runCount: runCount, runShape: runShape)
-                        {
-                            let run = colTaps.patternRun[ow]
-                            sumHoistedFilterRun(
-                                pixels: run, taps: taps, runs: runs, runCount: runCount, ascending: runShape > 0,
-                                filter, source + shift, pixelStride: sourcePixel, into: out, outPixelStride: lanes,
-                                lanes: 0..<lanes, isa: ISA.self)
-                            ow += run
-                            behind += run
-                            shift &+= run &* sourcePixel
-                            continue
-                        }
                         let (pixels, back) = nextBlock(
                             remaining: colTaps.patternRun[ow], behind: behind, blockPixels: blockPixels)
                         if pixels > 0 {

@@ -7,15 +7,6 @@
 // the block's sums (8 with AVX-512's 32 registers, 4 with AVX2's 16) and
 // the streamed vector fit in the registers.
 
-/// Whether the taps of a run of pixels suit
-/// ``sumHoistedFilterRun(pixels:taps:runs:runCount:ascending:_:_:pixelStride:into:outPixelStride:lanes:isa:)``:
-/// 1 to 3 filter rows, each one run of 3 taps (``uniformRunShape(_:runCount:)``
-/// gives 3 or -3).
-@inlinable @inline(__always)
-func hoistedFilterTapsFit(runCount: Int, runShape: Int) -> Bool {
-    (1...3).contains(runCount) && abs(runShape) == 3
-}
-
 /// Whether `lanes` lanes suit
 /// ``sumHoistedFilterRun(pixels:taps:runs:runCount:ascending:_:_:pixelStride:into:outPixelStride:lanes:isa:)``
 /// with `ISA`: whole 64-byte registers with AVX-512, whole 32-byte ones
@@ -29,21 +20,23 @@ func hoistedFilterLanesFit<S: KernelScalar, ISA: InstructionSetTag>(lanes: Int, 
         : ISA.has32ByteRegisters && lanes % S.Register256.scalarCount == 0
 }
 
-/// Whether a run of `pixels` pixels goes through
+/// Whether a run of `pixels` pixels with the same taps goes through
 /// ``sumHoistedFilterRun(pixels:taps:runs:runCount:ascending:_:_:pixelStride:into:outPixelStride:lanes:isa:)``:
-/// from 32 on. (One thread, 3x3, against the blocks that load the filter
-/// each time: 1x56x56x144 ran 8-10 % faster; 1x28x28x192 and 1x14x14x576,
-/// runs of 26 and 12 pixels, 0-15 % slower, streaming each register of
-/// lanes along rows that don't stay in the first-level cache.)
+/// its taps are 1 to 3 filter rows, each one run of 3 taps
+/// (``uniformRunShape(_:runCount:)`` gives 3 or -3), and it has 32 pixels
+/// or more. (One thread, 3x3, against the blocks that load the filter each
+/// time: 1x56x56x144 ran 8-10 % faster; 1x28x28x192 and 1x14x14x576, runs
+/// of 26 and 12 pixels, 0-15 % slower, streaming each register of lanes
+/// along rows that don't stay in the first-level cache.)
 @inlinable @inline(__always)
-func hoistedFilterRunPays(pixels: Int) -> Bool {
-    pixels >= 32
+func hoistedFilterRunFits(pixels: Int, runCount: Int, runShape: Int) -> Bool {
+    pixels >= 32 && (1...3).contains(runCount) && abs(runShape) == 3
 }
 
 /// `out[p * outPixelStride + j] = Σ_t a[taps[t].first + j] *
 /// b[taps[t].second + p * pixelStride + j]` for every pixel `p` of a run of
 /// `pixels` pixels with the same taps, all `lanes` lanes: `runCount` filter
-/// rows of 3 taps each (see ``hoistedFilterTapsFit(runCount:runShape:)``),
+/// rows of 3 taps each (see ``hoistedFilterRunFits(pixels:runCount:runShape:)``),
 /// whose second operand steps by one pixel per tap, up (`ascending`) or
 /// down.
 ///

@@ -66,8 +66,8 @@ func sumTapProductsSkewedRun<S: KernelScalar, ISA: InstructionSetTag, K: LastVec
         ? MergedVectorLoads<S.Register256>(offset: mergeOffset, keep: width - skew) : nil
     // The first pixel's first `skew` lanes (the blocks do the rest).
     sumTapProducts(taps, count: count, a, b, into: out, lanes: skew)
-    if !K.merges, hoistedFilterLanesFit(lanes: lanes, S.self, ISA.self), hoistedFilterRunPays(pixels: run - 1),
-        hoistedFilterTapsFit(runCount: runCount, runShape: runShape)
+    if !K.merges, hoistedFilterLanesFit(lanes: lanes, S.self, ISA.self),
+        hoistedFilterRunFits(pixels: run - 1, runCount: runCount, runShape: runShape)
     {
         // The filter in registers along the run (all but the last pixel).
         sumHoistedFilterRun(

@@ -141,18 +141,9 @@ func sumPairedPhaseBlock<S: KernelScalar>(
             visit(0, &sumsA, &sumsB)
             visit(-1, &sumsA, &sumsB)
         }
-        @inline(__always) func store(_ q: Int, _ v: V, _ w: V) {
-            UnsafeMutableRawPointer(out + 2 * q * channels + j).storeBytes(of: v, as: V.self)
-            UnsafeMutableRawPointer(out + (2 * q + 1) * channels + j).storeBytes(of: w, as: V.self)
-        }
-        store(0, sumsA.v0, sumsB.v0)
-        store(1, sumsA.v1, sumsB.v1)
-        store(2, sumsA.v2, sumsB.v2)
-        store(3, sumsA.v3, sumsB.v3)
-        store(4, sumsA.v4, sumsB.v4)
-        store(5, sumsA.v5, sumsB.v5)
-        store(6, sumsA.v6, sumsB.v6)
-        store(7, sumsA.v7, sumsB.v7)
+        // Phase A's pixels, then phase B's (one pixel later).
+        sumsA.store(to: out + j, pixelStride: 2 * channels, wide: true)
+        sumsB.store(to: out + channels + j, pixelStride: 2 * channels, wide: true)
     }
     var j = 0
     while j + S.Register512.scalarCount <= channels {
