@@ -247,17 +247,15 @@ public func depthwiseBackpropInputNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                                     behind = done
                                     continue
                                 }
+                                // (At the pattern's first pixel: `shift` is 0.)
                                 if hoisting,
-                                    hoistedFilterRunFits(
-                                        pixels: colTaps.patternRun[iw], runCount: runCount, runShape: runShape)
-                                {
-                                    // (At the pattern's first pixel: `shift` is 0.)
-                                    let run = colTaps.patternRun[iw]
-                                    sumHoistedFilterRun(
-                                        pixels: run, taps: taps, runs: runs, runCount: runCount,
-                                        ascending: runShape > 0, filter, source, pixelStride: sourcePixel,
+                                    sumHoistedFilterRunIfItFits(
+                                        pixels: colTaps.patternRun[iw], taps: taps, runs: runs, runCount: runCount,
+                                        runShape: runShape, filter, source, pixelStride: sourcePixel,
                                         into: result + (row * g.inputWidth + iw) * channels, outPixelStride: channels,
                                         lanes: 0..<lanes, isa: ISA.self)
+                                {
+                                    let run = colTaps.patternRun[iw]
                                     iw += run
                                     shift = run * sourcePixel
                                     behind = run

@@ -209,17 +209,15 @@ public func depthwiseForwardNHWC<S: KernelScalar, ISA: InstructionSetTag>(
                                 shift = done &* g.strideWidth &* lanes
                                 continue
                             }
+                            // (At the pattern's first pixel: `shift` is 0.)
                             if hoisting,
-                                hoistedFilterRunFits(
-                                    pixels: colTaps.patternRun[ow], runCount: runCount, runShape: runShape)
+                                sumHoistedFilterRunIfItFits(
+                                    pixels: colTaps.patternRun[ow], taps: taps, runs: runs, runCount: runCount,
+                                    runShape: runShape, filter, source, pixelStride: sourcePixel,
+                                    into: output + (row * g.outputWidth + ow) * lanes, outPixelStride: lanes,
+                                    lanes: 0..<lanes, isa: ISA.self)
                             {
-                                // (At the pattern's first pixel: `shift` is 0.)
                                 let run = colTaps.patternRun[ow]
-                                sumHoistedFilterRun(
-                                    pixels: run, taps: taps, runs: runs, runCount: runCount,
-                                    ascending: runShape > 0, filter, source,
-                                    pixelStride: sourcePixel, into: output + (row * g.outputWidth + ow) * lanes,
-                                    outPixelStride: lanes, lanes: 0..<lanes, isa: ISA.self)
                                 ow += run
                                 behind = run
                                 shift = run &* sourcePixel

@@ -33,6 +33,24 @@ func hoistedFilterRunFits(pixels: Int, runCount: Int, runShape: Int) -> Bool {
     pixels >= 32 && (1...3).contains(runCount) && abs(runShape) == 3
 }
 
+/// Sums a run of `pixels` pixels with the filter in registers
+/// (``sumHoistedFilterRun(pixels:taps:runs:runCount:ascending:_:_:pixelStride:into:outPixelStride:lanes:isa:)``,
+/// in the direction `runShape` gives) when
+/// ``hoistedFilterRunFits(pixels:runCount:runShape:)`` holds; returns
+/// whether it did (if not, nothing was written).
+@inlinable @inline(__always)
+func sumHoistedFilterRunIfItFits<S: KernelScalar, ISA: InstructionSetTag>(
+    pixels: Int, taps: UnsafePointer<TapOffsets>, runs: UnsafePointer<TapRun>, runCount: Int, runShape: Int,
+    _ a: UnsafePointer<S>, _ b: UnsafePointer<S>, pixelStride: Int,
+    into out: UnsafeMutablePointer<S>, outPixelStride: Int, lanes: Range<Int>, isa: ISA.Type
+) -> Bool {
+    guard hoistedFilterRunFits(pixels: pixels, runCount: runCount, runShape: runShape) else { return false }
+    sumHoistedFilterRun(
+        pixels: pixels, taps: taps, runs: runs, runCount: runCount, ascending: runShape > 0, a, b,
+        pixelStride: pixelStride, into: out, outPixelStride: outPixelStride, lanes: lanes, isa: ISA.self)
+    return true
+}
+
 /// `out[p * outPixelStride + j] = Σ_t a[taps[t].first + j] *
 /// b[taps[t].second + p * pixelStride + j]` for every pixel `p` of a run of
 /// `pixels` pixels with the same taps, all `lanes` lanes: `runCount` filter

@@ -66,13 +66,12 @@ func sumTapProductsSkewedRun<S: KernelScalar, ISA: InstructionSetTag, K: LastVec
         ? MergedVectorLoads<S.Register256>(offset: mergeOffset, keep: width - skew) : nil
     // The first pixel's first `skew` lanes (the blocks do the rest).
     sumTapProducts(taps, count: count, a, b, into: out, lanes: skew)
+    // The filter in registers along the run (all but the last pixel).
     if !K.merges, hoistedFilterLanesFit(lanes: lanes, S.self, ISA.self),
-        hoistedFilterRunFits(pixels: run - 1, runCount: runCount, runShape: runShape)
-    {
-        // The filter in registers along the run (all but the last pixel).
-        sumHoistedFilterRun(
-            pixels: run - 1, taps: taps, runs: runs, runCount: runCount, ascending: runShape > 0, a, b,
+        sumHoistedFilterRunIfItFits(
+            pixels: run - 1, taps: taps, runs: runs, runCount: runCount, runShape: runShape, a, b,
             pixelStride: lanes, into: out, outPixelStride: lanes, lanes: skew..<lanes + skew, isa: ISA.self)
+    {
         sumTapProducts(
             taps, count: count, a + skew, b + (run - 1) * lanes + skew, into: out + (run - 1) * lanes + skew,
             lanes: lanes - skew)
